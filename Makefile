@@ -1,0 +1,57 @@
+# meetingsite: `make run` to serve the 1996 meeting, `make test` to run every check.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+INSTALLED := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint format migrate seed superuser lock clean
+
+help:
+	@echo "make run    set everything up and serve the 1996 meeting at http://127.0.0.1:8000/"
+	@echo "make test   set up and run ruff and the whole test suite"
+	@echo "make lint   ruff lint and format check"
+	@echo "make lock   re-pin requirements.lock from pyproject.toml"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Installs exactly the pinned versions CI tested; re-runs when the pins change.
+$(INSTALLED): $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+install: $(INSTALLED)
+
+migrate: install
+	$(MANAGE) migrate --noinput
+
+seed: migrate
+	$(MANAGE) seed_meeting
+
+run: seed
+	$(MANAGE) ensure_admin
+	$(MANAGE) runserver 127.0.0.1:8000
+
+superuser: migrate
+	$(MANAGE) createsuperuser
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest
+
+lock:
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra dev --strip-extras -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,74 @@
+from django.contrib import admin
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from delegations.admin import FoldedSearchMixin
+
+from .models import AgendaItem, Attendance, Room, Session, SessionItem
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ["name", "capacity", "location"]
+    search_fields = ["name", "location"]
+
+
+@admin.register(AgendaItem)
+class AgendaItemAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "meeting"]
+    list_display_links = ["number", "title"]
+    list_filter = ["meeting"]
+    list_select_related = ["meeting"]
+    search_fields = ["title", "description"]
+    autocomplete_fields = ["meeting"]
+
+
+class SessionItemInline(admin.TabularInline):
+    model = SessionItem
+    fields = ["order", "agenda_item"]
+    autocomplete_fields = ["agenda_item"]
+    extra = 0
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "local_time", "room", "chair", "is_provisional"]
+    list_filter = ["meeting", "kind", "room", "is_provisional"]
+    list_select_related = ["meeting", "room", "chair"]
+    search_fields = ["title", "notes"]
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ["meeting", "room", "chair"]
+    inlines = [SessionItemInline]
+    fields = [
+        "meeting",
+        "kind",
+        "title",
+        "room",
+        "starts_at",
+        "ends_at",
+        "chair",
+        "is_provisional",
+        "notes",
+    ]
+
+    @admin.display(description=_("when (meeting's time)"), ordering="starts_at")
+    def local_time(self, obj):
+        start, end = obj.local_start, obj.local_end
+        return f"{date_format(start, 'D j M Y')}, {start:%H:%M}–{end:%H:%M}"
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = ["participant", "session", "checked_in_at", "checked_in_by"]
+    list_filter = ["session__meeting", "session"]
+    list_select_related = ["participant__official", "session__meeting", "checked_in_by"]
+    search_fields = ["participant__official__family_name", "participant__badge_number"]
+    folded_search_fields = ["participant__official__sort_key"]
+    autocomplete_fields = ["session", "participant"]
+    readonly_fields = ["checked_in_at", "checked_in_by"]
+    date_hierarchy = "checked_in_at"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.checked_in_by = request.user
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,271 @@
+"""The programme (rooms, agenda items, sessions) and who attended it."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from delegations.models import Meeting, Official, Participant
+
+
+class Room(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+
+    def __str__(self):
+        return self.name
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"],
+                name="agenda_item_number_unique_per_meeting",
+                violation_error_message=_("This meeting already has an item with this number."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+
+class SessionQuerySet(models.QuerySet):
+    def for_programme(self):
+        """Sessions with everything a programme page shows, in three queries whatever the size."""
+        return self.select_related("room", "chair", "meeting").prefetch_related(
+            models.Prefetch(
+                "items",
+                queryset=SessionItem.objects.select_related("agenda_item").order_by("order"),
+            )
+        )
+
+    def on_day(self, meeting, day):
+        """Sessions of ``meeting`` that start on ``day`` in the meeting's own time zone."""
+        tz = meeting.tz
+        start = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+        end = datetime.datetime.combine(
+            day + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz
+        )
+        return self.filter(meeting=meeting, starts_at__gte=start, starts_at__lt=end)
+
+
+class Session(models.Model):
+    class Kind(models.TextChoices):
+        OPENING = "opening", _("Opening")
+        WORKING = "working", _("Working session")
+        BREAK = "break", _("Break")
+        CLOSING = "closing", _("Closing")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.WORKING)
+    title = models.CharField(_("title"), max_length=300)
+    room = models.ForeignKey(
+        Room,
+        verbose_name=_("room"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    chair = models.ForeignKey(
+        Official,
+        verbose_name=_("chair"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="chaired_sessions",
+    )
+    is_provisional = models.BooleanField(
+        _("provisional"), default=True, help_text=_("Times and room not yet confirmed.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    agenda_items = models.ManyToManyField(
+        AgendaItem,
+        verbose_name=_("agenda items"),
+        through="SessionItem",
+        related_name="sessions",
+        blank=True,
+    )
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "room__name", "pk"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="session_ends_after_start",
+                violation_error_message=_("A session must end after it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        local = self.local_start
+        return f"{self.title} ({date_format(local, 'D j M Y')}, {local:%H:%M})"
+
+    @property
+    def local_start(self):
+        return self.starts_at.astimezone(self.meeting.tz)
+
+    @property
+    def local_end(self):
+        return self.ends_at.astimezone(self.meeting.tz)
+
+    def clean(self):
+        super().clean()
+        if self.meeting_id is None or self.starts_at is None or self.ends_at is None:
+            return
+        meeting = self.meeting
+        if self.ends_at <= self.starts_at:
+            raise ValidationError(
+                {"ends_at": _("A session must end after it starts.")}, code="ends_before_start"
+            )
+        first_day, last_day = self.local_start.date(), self.local_end.date()
+        if first_day < meeting.start_date or last_day > meeting.end_date:
+            raise ValidationError(
+                {
+                    "starts_at": _(
+                        "The session must fall within the meeting's dates, %(start)s to %(end)s "
+                        "(%(tz)s time)."
+                    )
+                    % {
+                        "start": date_format(meeting.start_date, "j F Y"),
+                        "end": date_format(meeting.end_date, "j F Y"),
+                        "tz": meeting.time_zone,
+                    }
+                },
+                code="outside_meeting",
+            )
+        if self.room_id is not None:
+            clash = (
+                Session.objects.filter(
+                    room_id=self.room_id, starts_at__lt=self.ends_at, ends_at__gt=self.starts_at
+                )
+                .exclude(pk=self.pk)
+                .select_related("meeting")
+                .first()
+            )
+            if clash is not None:
+                raise ValidationError(
+                    {
+                        "room": _("%(room)s is already taken at that time by “%(other)s”.")
+                        % {"room": self.room, "other": clash}
+                    },
+                    code="room_overlap",
+                )
+
+
+class SessionItem(models.Model):
+    """An agenda item taken up by a session, in the order the session takes them."""
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="items"
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem, verbose_name=_("agenda item"), on_delete=models.CASCADE, related_name="+"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+
+    class Meta:
+        ordering = ["session", "order"]
+        verbose_name = _("agenda item of a session")
+        verbose_name_plural = _("agenda items of a session")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "agenda_item"],
+                name="agenda_item_once_per_session",
+                violation_error_message=_("This item is already on the session's agenda."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.session.title}: {self.agenda_item}"
+
+    def clean(self):
+        super().clean()
+        if (
+            self.session_id
+            and self.agenda_item_id
+            and self.agenda_item.meeting_id != self.session.meeting_id
+        ):
+            raise ValidationError(
+                {"agenda_item": _("This item belongs to another meeting.")},
+                code="wrong_meeting",
+            )
+
+
+class Attendance(models.Model):
+    """A participant present at a session."""
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="attendances",
+    )
+    checked_in_at = models.DateTimeField(_("checked in at"), auto_now_add=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked in by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["session", "checked_in_at"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "participant"],
+                name="attendance_once_per_session",
+                violation_error_message=_("This participant is already checked in."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant.official} @ {self.session.title}"
+
+    def clean(self):
+        super().clean()
+        if (
+            self.session_id
+            and self.participant_id
+            and self.participant.delegation.meeting_id != self.session.meeting_id
+        ):
+            raise ValidationError(
+                {"participant": _("This participant is not in this session's meeting.")},
+                code="wrong_meeting",
+            )

@@ -1,0 +1,342 @@
+"""The Second Meeting between the United Nations and Regional Organizations (1996).
+
+Facts from the press release announcing it (shared/seed), with its OCR errors
+corrected. The press release gives no clock times and no rooms, so the programme
+below is provisional and every session is marked so.
+"""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from delegations.models import Delegation, Meeting, Official, Organization, Participant
+
+from .models import AgendaItem, Room, Session, SessionItem
+
+MEETING_SLUG = "un-regional-organizations-1996"
+TIME_ZONE = "America/New_York"
+
+HE_MR = "H.E. Mr."
+
+
+@dataclass(frozen=True)
+class Person:
+    honorific: str
+    given_name: str
+    family_name: str
+    position: str
+    country: str = ""
+
+
+@dataclass(frozen=True)
+class Org:
+    name: str
+    acronym: str
+    kind: str
+    headquarters: str
+    head: Person
+    representing: str = ""
+    sort_name: str = ""
+
+
+REGIONAL = Organization.Kind.REGIONAL
+UN = Organization.Kind.UN
+
+UN_SECRETARIAT = Org(
+    "United Nations Secretariat",
+    "UN",
+    UN,
+    "New York",
+    Person(HE_MR, "Boutros", "Boutros-Ghali", "Secretary-General of the United Nations"),
+)
+
+# The presiding officers and the thirteen regional organizations that took part.
+PARTICIPANTS = [
+    Org(
+        "President of the General Assembly",
+        "PGA",
+        UN,
+        "New York",
+        Person(
+            HE_MR,
+            "Diogo",
+            "Freitas do Amaral",
+            "President of the fiftieth session of the General Assembly",
+            "Portugal",
+        ),
+    ),
+    Org(
+        "President of the Security Council",
+        "PSC",
+        UN,
+        "New York",
+        Person(
+            "H.E. Ms.",
+            "Madeleine",
+            "Albright",
+            "President of the Security Council for February 1996",
+            "United States",
+        ),
+    ),
+    Org(
+        "Association of South-East Asian Nations",
+        "ASEAN",
+        REGIONAL,
+        "Jakarta",
+        Person(HE_MR, "Ajit", "Singh", "Secretary-General"),
+    ),
+    Org(
+        "Caribbean Community",
+        "CARICOM",
+        REGIONAL,
+        "Georgetown",
+        Person(HE_MR, "Edwin", "Carrington", "Secretary-General"),
+    ),
+    Org(
+        "Commonwealth of Independent States",
+        "CIS",
+        REGIONAL,
+        "Minsk",
+        Person(HE_MR, "Ivan M.", "Korotchenya", "Executive Secretary"),
+    ),
+    Org(
+        "Commonwealth Secretariat",
+        "",
+        REGIONAL,
+        "London",
+        Person("Chief", "Emeka", "Anyaoku", "Secretary-General"),
+    ),
+    Org(
+        "Economic Community of West African States",
+        "ECOWAS",
+        REGIONAL,
+        "Abuja",
+        Person(HE_MR, "Edouard E.", "Benjamin", "Executive Secretary"),
+    ),
+    Org(
+        "European Union",
+        "EU",
+        REGIONAL,
+        "Brussels",
+        Person(
+            HE_MR,
+            "Francesco Paolo",
+            "Fulci",
+            "Permanent Representative of Italy to the United Nations",
+            "Italy",
+        ),
+        representing=(
+            "The presidency of the European Union, with representatives of the European Commission"
+        ),
+    ),
+    Org(
+        "League of Arab States",
+        "LAS",
+        REGIONAL,
+        "Cairo",
+        Person(HE_MR, "Mowaffak", "Allaf", "Assistant Secretary-General"),
+    ),
+    Org(
+        "North Atlantic Treaty Organization",
+        "NATO",
+        REGIONAL,
+        "Brussels",
+        Person(HE_MR, "Gebhardt", "von Moltke", "Assistant Secretary-General"),
+    ),
+    Org(
+        "Organization for Security and Co-operation in Europe",
+        "OSCE",
+        REGIONAL,
+        "Vienna",
+        Person(HE_MR, "Wilhelm", "Höynck", "Secretary-General"),
+    ),
+    Org(
+        "Organization of African Unity",
+        "OAU",
+        REGIONAL,
+        "Addis Ababa",
+        Person(HE_MR, "Salim Ahmed", "Salim", "Secretary-General"),
+    ),
+    Org(
+        "Organization of American States",
+        "OAS",
+        REGIONAL,
+        "Washington, D.C.",
+        Person(HE_MR, "César", "Gaviria", "Secretary General"),
+    ),
+    Org(
+        "Organization of the Islamic Conference",
+        "OIC",
+        REGIONAL,
+        "Jeddah",
+        Person(HE_MR, "Engin Ahmed", "Ansay", "Representing the Secretary-General"),
+    ),
+    Org(
+        "Western European Union",
+        "WEU",
+        REGIONAL,
+        "Brussels",
+        Person(HE_MR, "José", "Cutileiro", "Secretary General"),
+    ),
+]
+
+AGENDA = [
+    (
+        1,
+        "Opening of the meeting",
+        "Statements by the Secretary-General and the presiding officers.",
+    ),
+    (
+        2,
+        "Evolving patterns of cooperation",
+        "Consultation, diplomatic support, operational support, co-deployment and joint "
+        "operations between the United Nations and regional organizations.",
+    ),
+    (
+        3,
+        "Principles for improved cooperation",
+        "Agreed mechanisms for consultation, the primacy of the United Nations, a clear "
+        "division of labour, and consistency among Member States.",
+    ),
+    (
+        4,
+        "Peace-building",
+        "Cooperation in preventive diplomacy and post-conflict peace-building.",
+    ),
+    (
+        5,
+        "Modalities for continuing dialogue",
+        "How the United Nations and regional organizations keep the dialogue going.",
+    ),
+    (6, "Closing of the meeting", "Summary by the Chairman and closing statements."),
+]
+
+# (day index, start, end, kind, title, agenda item numbers)
+PROGRAMME = [
+    (0, "10:00", "11:00", Session.Kind.OPENING, "Opening of the meeting", [1]),
+    (0, "11:00", "13:00", Session.Kind.WORKING, "Evolving patterns of cooperation", [2]),
+    (0, "13:00", "15:00", Session.Kind.BREAK, "Lunch break", []),
+    (0, "15:00", "18:00", Session.Kind.WORKING, "Principles for improved cooperation", [3]),
+    (1, "10:00", "13:00", Session.Kind.WORKING, "Peace-building", [4]),
+    (1, "13:00", "15:00", Session.Kind.BREAK, "Lunch break", []),
+    (1, "15:00", "17:00", Session.Kind.WORKING, "Modalities for continuing dialogue", [5]),
+    (1, "17:00", "18:00", Session.Kind.CLOSING, "Closing of the meeting", [6]),
+]
+
+ROOM_NAME = "Conference Room 4"
+
+
+def _organization(org):
+    organization, _ = Organization.objects.get_or_create(
+        name=org.name,
+        defaults={
+            "acronym": org.acronym,
+            "kind": org.kind,
+            "headquarters": org.headquarters,
+            "sort_name": org.sort_name,
+        },
+    )
+    return organization
+
+
+def _official(organization, person):
+    official, _ = Official.objects.get_or_create(
+        organization=organization,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        defaults={
+            "honorific": person.honorific,
+            "position": person.position,
+            "country": person.country,
+        },
+    )
+    return official
+
+
+@transaction.atomic
+def seed_meeting():
+    """Load the 1996 meeting; return it and whether anything was created.
+
+    Idempotent: when the meeting exists nothing is touched, so a second run, or a run
+    after the secretariat has edited the data, changes nothing. Organizations and
+    officials already in the register are reused, never overwritten.
+    """
+    existing = Meeting.objects.filter(slug=MEETING_SLUG).first()
+    if existing is not None:
+        return existing, False
+
+    tz = zoneinfo.ZoneInfo(TIME_ZONE)
+    convener = _official(_organization(UN_SECRETARIAT), UN_SECRETARIAT.head)
+    meeting = Meeting(
+        title=(
+            "Second Meeting between the United Nations and Regional Organizations on "
+            "cooperation in peacemaking, peacekeeping and other fields"
+        ),
+        short_title="Second UN–Regional Organizations Meeting",
+        slug=MEETING_SLUG,
+        ordinal=2,
+        theme=(
+            "Cooperation between the United Nations and regional organizations in "
+            "peacemaking and peace-keeping, and with regard to preventive diplomacy and "
+            "post-conflict peace-building."
+        ),
+        convener=convener,
+        venue="United Nations Headquarters",
+        city="New York",
+        start_date=datetime.date(1996, 2, 15),
+        end_date=datetime.date(1996, 2, 16),
+        time_zone=TIME_ZONE,
+        registration_deadline=datetime.datetime(1996, 2, 9, 18, 0, tzinfo=tz),
+        seats_per_delegation=5,
+        is_published=True,
+        is_current=not Meeting.objects.filter(is_current=True).exists(),
+    )
+    meeting.full_clean()
+    meeting.save()
+
+    for number, org in enumerate(PARTICIPANTS, start=1):
+        organization = _organization(org)
+        head = _official(organization, org.head)
+        delegation = Delegation.objects.create(
+            meeting=meeting,
+            organization=organization,
+            status=Delegation.Status.ACCREDITED,
+            representing=org.representing,
+        )
+        Participant.objects.create(
+            delegation=delegation,
+            official=head,
+            role=Participant.Role.HEAD,
+            representing=org.representing,
+            status=Participant.Status.ACCREDITED,
+            badge_number=f"96-{number:04d}",
+        )
+
+    items = {
+        number: AgendaItem.objects.create(
+            meeting=meeting, number=number, title=title, description=description
+        )
+        for number, title, description in AGENDA
+    }
+    room, _ = Room.objects.get_or_create(
+        name=ROOM_NAME, defaults={"location": "United Nations Headquarters, New York"}
+    )
+    for day, start, end, kind, title, numbers in PROGRAMME:
+        date = meeting.start_date + datetime.timedelta(days=day)
+        session = Session(
+            meeting=meeting,
+            kind=kind,
+            title=title,
+            room=None if kind == Session.Kind.BREAK else room,
+            starts_at=datetime.datetime.combine(date, datetime.time.fromisoformat(start), tz),
+            ends_at=datetime.datetime.combine(date, datetime.time.fromisoformat(end), tz),
+            chair=None if kind == Session.Kind.BREAK else convener,
+            is_provisional=True,
+        )
+        session.full_clean()
+        session.save()
+        for order, number in enumerate(numbers, start=1):
+            SessionItem.objects.create(session=session, agenda_item=items[number], order=order)
+    return meeting, True

@@ -1,0 +1,396 @@
+"""The register (organizations, officials) and who takes part in which meeting."""
+
+import datetime
+import unicodedata
+import zoneinfo
+from functools import cache
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def fold(text):
+    """Case- and accent-insensitive form of ``text``: "Höynck" and "HOYNCK" both give "hoynck".
+
+    Used for sort keys and for searching, so that the same rule holds on SQLite and
+    PostgreSQL without database extensions.
+    """
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().split())
+
+
+@cache
+def _time_zones():
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value):
+    if value not in _time_zones():
+        raise ValidationError(
+            _("“%(value)s” is not a known time zone (for example America/New_York)."),
+            code="invalid_time_zone",
+            params={"value": value},
+        )
+
+
+class MeetingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def current(self):
+        """The meeting the public site serves at its bare URLs, or None."""
+        return self.filter(is_current=True).first()
+
+
+class Meeting(models.Model):
+    title = models.CharField(_("title"), max_length=300)
+    short_title = models.CharField(_("short title"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    ordinal = models.PositiveSmallIntegerField(
+        _("ordinal"), null=True, blank=True, help_text=_("2 for the second meeting of a series.")
+    )
+    theme = models.TextField(_("theme"), blank=True)
+    convener = models.ForeignKey(
+        "Official",
+        verbose_name=_("convener"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="convened_meetings",
+    )
+    venue = models.CharField(_("venue"), max_length=200)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="America/New_York",
+        validators=[validate_time_zone],
+        help_text=_("IANA name, for example America/New_York."),
+    )
+    registration_deadline = models.DateTimeField(_("registration deadline"), null=True, blank=True)
+    seats_per_delegation = models.PositiveSmallIntegerField(
+        _("seats per delegation"),
+        default=5,
+        help_text=_("Participants allowed per delegation unless the delegation says otherwise."),
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    is_current = models.BooleanField(
+        _("current"),
+        default=False,
+        help_text=_(
+            "The meeting the public site shows at its home page. Only one can be current."
+        ),
+    )
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="meeting_ends_on_or_after_start",
+                violation_error_message=_("The meeting cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(seats_per_delegation__gte=1),
+                name="meeting_seats_at_least_one",
+                violation_error_message=_("A delegation needs at least one seat."),
+            ),
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=Q(is_current=True),
+                name="one_current_meeting",
+                violation_error_message=_("Another meeting is already marked current."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.short_title} ({self.start_date:%Y})"
+
+    def get_absolute_url(self):
+        return reverse("admin:delegations_meeting_change", args=[self.pk])
+
+    @property
+    def tz(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def days(self):
+        """Every date from start to end, inclusive."""
+        count = (self.end_date - self.start_date).days + 1
+        return [self.start_date + datetime.timedelta(days=n) for n in range(count)]
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        REGIONAL = "regional", _("Regional organization")
+        UN = "un", _("United Nations organ or office")
+        STATE = "state", _("Member State")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=20, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REGIONAL)
+    headquarters = models.CharField(_("headquarters"), max_length=120, blank=True)
+    sort_name = models.CharField(
+        _("protocol sort name"),
+        max_length=200,
+        blank=True,
+        help_text=_("How the name sorts in protocol order; left empty, the name itself."),
+    )
+
+    class Meta:
+        ordering = ["sort_name", "name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def save(self, *args, **kwargs):
+        if not self.sort_name.strip():
+            self.sort_name = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+class Official(models.Model):
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="officials",
+    )
+    honorific = models.CharField(
+        _("honorific"), max_length=40, blank=True, help_text=_("H.E. Mr., Chief, Dr …")
+    )
+    given_name = models.CharField(_("given name"), max_length=100, blank=True)
+    family_name = models.CharField(_("family name"), max_length=100)
+    position = models.CharField(_("position"), max_length=300, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True, help_text=_("Never shown publicly."))
+    phone = models.CharField(
+        _("phone"), max_length=40, blank=True, help_text=_("Never shown publicly.")
+    )
+    sort_key = models.CharField(
+        _("sort key"),
+        max_length=220,
+        editable=False,
+        db_index=True,
+        help_text=_("Family then given name without accents or case, so Höynck sorts as Hoynck."),
+    )
+
+    class Meta:
+        ordering = ["sort_key", "pk"]
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.sort_key = fold(f"{self.family_name} {self.given_name}")
+        super().save(*args, **kwargs)
+
+    @property
+    def name(self):
+        """Given and family name, without honorific."""
+        return " ".join(part for part in (self.given_name, self.family_name) if part)
+
+    @property
+    def full_name(self):
+        return " ".join(part for part in (self.honorific, self.name) if part)
+
+
+class DelegationQuerySet(models.QuerySet):
+    def for_list(self):
+        """Delegations in protocol order with their organization and participants loaded."""
+        return (
+            self.select_related("organization", "meeting")
+            .prefetch_related(
+                models.Prefetch(
+                    "participants",
+                    queryset=Participant.objects.select_related("official").order_by(
+                        "role_order", "official__sort_key"
+                    ),
+                )
+            )
+            .order_by(F("protocol_order").asc(nulls_last=True), "organization__sort_name")
+        )
+
+    def active(self):
+        return self.exclude(status__in=[Delegation.Status.DECLINED, Delegation.Status.WITHDRAWN])
+
+
+class Delegation(models.Model):
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        REGISTERED = "registered", _("Registered")
+        ACCREDITED = "accredited", _("Accredited")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="delegations"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="delegations",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.INVITED
+    )
+    seats_allowed = models.PositiveSmallIntegerField(
+        _("seats allowed"),
+        null=True,
+        blank=True,
+        help_text=_("Left empty, the meeting's seats per delegation."),
+    )
+    representing = models.TextField(
+        _("representing"),
+        blank=True,
+        help_text=_("For example “the presidency of the European Union”."),
+    )
+    protocol_order = models.PositiveIntegerField(
+        _("protocol order"),
+        null=True,
+        blank=True,
+        help_text=_("Position in lists of participants; left empty, alphabetical order."),
+    )
+    credentials_received = models.DateField(_("credentials received"), null=True, blank=True)
+    focal_point_name = models.CharField(_("focal point"), max_length=200, blank=True)
+    focal_point_email = models.EmailField(_("focal point e-mail"), blank=True)
+    focal_point_phone = models.CharField(_("focal point phone"), max_length=40, blank=True)
+
+    objects = DelegationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", F("protocol_order").asc(nulls_last=True), "organization__sort_name"]
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "organization"],
+                name="one_delegation_per_organization_per_meeting",
+                violation_error_message=_(
+                    "This organization already has a delegation to this meeting."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(seats_allowed__isnull=True) | Q(seats_allowed__gte=1),
+                name="delegation_seats_at_least_one",
+                violation_error_message=_("A delegation needs at least one seat."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} — {self.meeting}"
+
+    @property
+    def seats(self):
+        """Seats this delegation may fill."""
+        return self.seats_allowed or self.meeting.seats_per_delegation
+
+
+class Participant(models.Model):
+    class Role(models.TextChoices):
+        HEAD = "head", _("Head of delegation")
+        ALTERNATE = "alternate", _("Alternate")
+        ADVISER = "adviser", _("Adviser")
+        OBSERVER = "observer", _("Observer")
+
+    class Status(models.TextChoices):
+        NOMINATED = "nominated", _("Nominated")
+        ACCREDITED = "accredited", _("Accredited")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    ROLE_ORDER = {Role.HEAD: 0, Role.ALTERNATE: 1, Role.ADVISER: 2, Role.OBSERVER: 3}
+
+    delegation = models.ForeignKey(
+        Delegation,
+        verbose_name=_("delegation"),
+        on_delete=models.CASCADE,
+        related_name="participants",
+    )
+    official = models.ForeignKey(
+        Official,
+        verbose_name=_("official"),
+        on_delete=models.PROTECT,
+        related_name="participations",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.ADVISER)
+    role_order = models.PositiveSmallIntegerField(editable=False, default=2)
+    representing = models.CharField(_("representing"), max_length=300, blank=True)
+    badge_number = models.CharField(_("badge number"), max_length=20, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOMINATED
+    )
+    special_requirements = models.TextField(
+        _("special requirements"), blank=True, help_text=_("Access, dietary or other needs.")
+    )
+
+    class Meta:
+        ordering = ["delegation", "role_order", "official__sort_key"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["delegation", "official"],
+                name="official_once_per_delegation",
+                violation_error_message=_("This official is already in the delegation."),
+            ),
+            models.UniqueConstraint(
+                fields=["delegation"],
+                condition=Q(role="head") & ~Q(status="cancelled"),
+                name="one_head_per_delegation",
+                violation_error_message=_("The delegation already has a head of delegation."),
+            ),
+            models.UniqueConstraint(
+                fields=["badge_number"],
+                condition=~Q(badge_number=""),
+                name="unique_badge_number",
+                violation_error_message=_("This badge number is already in use."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.official} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs):
+        self.role_order = self.ROLE_ORDER.get(self.role, len(self.ROLE_ORDER))
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.delegation_id is None or self.official_id is None:
+            return
+        if self.official.organization_id != self.delegation.organization_id:
+            raise ValidationError(
+                {
+                    "official": _("%(official)s is not an official of %(organization)s.")
+                    % {"official": self.official, "organization": self.delegation.organization}
+                },
+                code="wrong_organization",
+            )
+        if self.status != self.Status.CANCELLED:
+            others = (
+                Participant.objects.filter(delegation_id=self.delegation_id)
+                .exclude(status=self.Status.CANCELLED)
+                .exclude(pk=self.pk)
+                .count()
+            )
+            if others + 1 > self.delegation.seats:
+                raise ValidationError(
+                    _("The delegation has no seat left (%(seats)d allowed).")
+                    % {"seats": self.delegation.seats},
+                    code="no_seat_left",
+                )

@@ -1,0 +1,236 @@
+"""The secretariat's admin: every page renders for the secretariat, none for strangers."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+from agenda.models import Session, SessionItem
+from delegations.models import Official, Participant
+from tests.factories import (
+    AgendaItemFactory,
+    AttendanceFactory,
+    DelegationFactory,
+    OfficialFactory,
+    OrganizationFactory,
+    ParticipantFactory,
+    RoomFactory,
+    SessionFactory,
+    SessionItemFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PROJECT_MODELS = [
+    model for model in admin.site._registry if model._meta.app_label in {"delegations", "agenda"}
+]
+
+
+def make_one_of_each():
+    attendance = AttendanceFactory()
+    SessionItemFactory(session=attendance.session)
+    return attendance
+
+
+def test_every_project_model_is_in_the_admin():
+    every_model = set(apps.get_app_config("delegations").get_models()) | set(
+        apps.get_app_config("agenda").get_models()
+    )
+    # SessionItem is edited inline on its session.
+    assert set(PROJECT_MODELS) == every_model - {SessionItem}
+
+
+@pytest.mark.parametrize("model", PROJECT_MODELS, ids=lambda m: m.__name__)
+def test_admin_pages_render_for_the_secretariat(secretariat_client, model):
+    make_one_of_each()
+    opts = model._meta
+    obj = model.objects.first()
+    for name, args in [("changelist", []), ("add", []), ("change", [obj.pk])]:
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{name}", args=args)
+        response = secretariat_client.get(url)
+        assert response.status_code == 200, url
+    search = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    assert secretariat_client.get(search, {"q": "Höynck"}).status_code == 200
+
+
+@pytest.mark.parametrize("model", PROJECT_MODELS, ids=lambda m: m.__name__)
+def test_admin_pages_refuse_anonymous_visitors(client, model):
+    make_one_of_each()
+    opts = model._meta
+    for name, args in [("changelist", []), ("add", []), ("change", [model.objects.first().pk])]:
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{name}", args=args)
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize(
+    ("given", "family"), [("Wilhelm", "Höynck"), ("موفق", "العلاف"), ("José", "Cutileiro")]
+)
+def test_admin_saves_names_unchanged(secretariat_client, given, family):
+    organization = OrganizationFactory()
+    response = secretariat_client.post(
+        reverse("admin:delegations_official_add"),
+        {
+            "organization": organization.pk,
+            "honorific": "H.E. Mr.",
+            "given_name": given,
+            "family_name": family,
+            "position": "Secretary-General",
+            "country": "",
+            "email": "",
+            "phone": "",
+        },
+    )
+    assert response.status_code == 302
+    official = Official.objects.get()
+    assert (official.given_name, official.family_name) == (given, family)
+    page = secretariat_client.get(reverse("admin:delegations_official_changelist"))
+    assert f"H.E. Mr. {given} {family}" in page.content.decode()
+
+
+def test_admin_search_ignores_accents_and_case(secretariat_client):
+    OfficialFactory(given_name="Wilhelm", family_name="Höynck")
+    OfficialFactory(given_name="Ajit", family_name="Singh")
+    url = reverse("admin:delegations_official_changelist")
+    for query in ["hoynck", "HÖYNCK", "wilhelm hoynck", "Höynck"]:
+        response = secretariat_client.get(url, {"q": query})
+        names = [str(o) for o in response.context["cl"].result_list]
+        assert names == ["H.E. Mr. Wilhelm Höynck"], query
+
+
+def participant_inline_data(delegation, rows):
+    data = {
+        "meeting": delegation.meeting.pk,
+        "organization": delegation.organization.pk,
+        "status": delegation.status,
+        "representing": "",
+        "seats_allowed": delegation.seats_allowed or "",
+        "protocol_order": "",
+        "focal_point_name": "",
+        "focal_point_email": "",
+        "focal_point_phone": "",
+        "credentials_received": "",
+        "participants-TOTAL_FORMS": len(rows),
+        "participants-INITIAL_FORMS": 0,
+        "participants-MIN_NUM_FORMS": 0,
+        "participants-MAX_NUM_FORMS": 1000,
+    }
+    for n, (official, role) in enumerate(rows):
+        data.update(
+            {
+                f"participants-{n}-official": official.pk,
+                f"participants-{n}-role": role,
+                f"participants-{n}-representing": "",
+                f"participants-{n}-badge_number": "",
+                f"participants-{n}-status": Participant.Status.NOMINATED,
+                f"participants-{n}-special_requirements": "",
+            }
+        )
+    return data
+
+
+def test_admin_refuses_two_heads_with_a_message(secretariat_client):
+    delegation = DelegationFactory()
+    a, b = OfficialFactory.create_batch(2, organization=delegation.organization)
+    head = Participant.Role.HEAD
+    response = secretariat_client.post(
+        reverse("admin:delegations_delegation_change", args=[delegation.pk]),
+        participant_inline_data(delegation, [(a, head), (b, head)]),
+    )
+    assert response.status_code == 200
+    assert "A delegation has one head of delegation; 2 are marked." in response.content.decode()
+    assert not Participant.objects.exists()
+
+
+def test_admin_refuses_too_many_participants_and_duplicates(secretariat_client):
+    delegation = DelegationFactory(seats_allowed=2)
+    officials = OfficialFactory.create_batch(3, organization=delegation.organization)
+    url = reverse("admin:delegations_delegation_change", args=[delegation.pk])
+    adviser = Participant.Role.ADVISER
+    response = secretariat_client.post(
+        url, participant_inline_data(delegation, [(o, adviser) for o in officials])
+    )
+    assert "The delegation has 2 seats; 3 participants are listed." in response.content.decode()
+    response = secretariat_client.post(
+        url, participant_inline_data(delegation, [(officials[0], adviser)] * 2)
+    )
+    assert "Please correct the duplicate data for official." in response.content.decode()
+    assert not Participant.objects.exists()
+
+
+def test_admin_refuses_an_overlapping_session_with_a_message(secretariat_client):
+    existing = SessionFactory(title="Opening")
+    response = secretariat_client.post(
+        reverse("admin:agenda_session_add"),
+        {
+            "meeting": existing.meeting.pk,
+            "kind": Session.Kind.WORKING,
+            "title": "Clash",
+            "room": existing.room.pk,
+            "starts_at_0": "1996-02-15",
+            "starts_at_1": "10:30",
+            "ends_at_0": "1996-02-15",
+            "ends_at_1": "11:30",
+            "chair": "",
+            "is_provisional": "on",
+            "notes": "",
+            "items-TOTAL_FORMS": 0,
+            "items-INITIAL_FORMS": 0,
+            "items-MIN_NUM_FORMS": 0,
+            "items-MAX_NUM_FORMS": 1000,
+        },
+    )
+    assert response.status_code == 200
+    assert "is already taken at that time by" in response.content.decode()
+    assert Session.objects.count() == 1
+
+
+def test_admin_saves_a_session_with_its_agenda_items(secretariat_client):
+    room = RoomFactory()
+    item = AgendaItemFactory()
+    response = secretariat_client.post(
+        reverse("admin:agenda_session_add"),
+        {
+            "meeting": item.meeting.pk,
+            "kind": Session.Kind.WORKING,
+            "title": "Peace-building",
+            "room": room.pk,
+            "starts_at_0": "1996-02-16",
+            "starts_at_1": "10:00",
+            "ends_at_0": "1996-02-16",
+            "ends_at_1": "13:00",
+            "chair": "",
+            "notes": "",
+            "items-TOTAL_FORMS": 1,
+            "items-INITIAL_FORMS": 0,
+            "items-MIN_NUM_FORMS": 0,
+            "items-MAX_NUM_FORMS": 1000,
+            "items-0-order": 1,
+            "items-0-agenda_item": item.pk,
+        },
+    )
+    assert response.status_code == 302
+    session = Session.objects.get()
+    assert list(session.agenda_items.all()) == [item]
+    assert session.local_start.strftime("%Y-%m-%d %H:%M %Z") == "1996-02-16 10:00 EST"
+    assert session.is_provisional is False
+
+
+def test_participant_admin_accepts_a_valid_participant(secretariat_client):
+    participant = ParticipantFactory.build(delegation=DelegationFactory())
+    official = OfficialFactory(organization=participant.delegation.organization)
+    response = secretariat_client.post(
+        reverse("admin:delegations_participant_add"),
+        {
+            "delegation": participant.delegation.pk,
+            "official": official.pk,
+            "role": Participant.Role.HEAD,
+            "representing": "",
+            "badge_number": "96-0100",
+            "status": Participant.Status.NOMINATED,
+            "special_requirements": "Wheelchair access",
+        },
+    )
+    assert response.status_code == 302
+    assert Participant.objects.get().special_requirements == "Wheelchair access"
