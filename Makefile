@@ -18,8 +18,8 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # Installs exactly the pinned versions CI tested; re-runs when the pins change.
-$(INSTALLED): $(BIN)/python requirements.lock pyproject.toml
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+$(INSTALLED): $(BIN)/python requirements.lock pyproject.toml build-constraints.txt
+	PIP_CONSTRAINT=build-constraints.txt $(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
 install: $(INSTALLED)

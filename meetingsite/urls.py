@@ -1,10 +1,15 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
-admin.site.site_header = "Meeting site — Secretariat"
-admin.site.site_title = "Meeting site"
-admin.site.index_title = "Register, invitations and programme"
+admin.site.site_header = _("Meeting site — Secretariat")
+admin.site.site_title = _("Meeting site")
+admin.site.index_title = _("Register, invitations and programme")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("register/", include("delegations.urls")),
+    path("desk/", include("agenda.desk_urls")),
+    path("", include("agenda.urls")),
 ]
