@@ -247,6 +247,8 @@ class Attendance(models.Model):
         ordering = ["session", "checked_in_at"]
         verbose_name = _("attendance")
         verbose_name_plural = _("attendances")
+        # The registration desk: check delegates in and print attendance documents.
+        permissions = [("use_desk", _("Can use the registration desk"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "participant"],

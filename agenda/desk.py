@@ -1,0 +1,290 @@
+"""The registration desk (staff only): check delegates in, and print attendance documents."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from delegations.models import Meeting, fold
+
+from . import documents
+from .models import Attendance
+from .services import attendance_check_in, attendance_undo
+
+REGISTRATION_DESK = "Registration desk"
+DESK_PERMISSION = "agenda.use_desk"
+
+# Rows shown at once: a desk finds people by searching, not by scrolling thousands of rows.
+RESULT_LIMIT = 50
+
+
+def desk_required(view):
+    """Anonymous visitors go to the desk's login page; users without the right get a 403."""
+    checked = permission_required(DESK_PERMISSION, raise_exception=True)(view)
+    return login_required(checked, login_url=reverse_lazy("desk:login"))
+
+
+def current_meeting_or_404():
+    meeting = Meeting.objects.current()
+    if meeting is None:
+        raise Http404(_("No meeting is marked current."))
+    return meeting
+
+
+def default_session(sessions, now):
+    """The session under way, else the next one, else the last one."""
+    for session in sessions:
+        if session.starts_at <= now < session.ends_at:
+            return session
+    for session in sessions:
+        if session.starts_at > now:
+            return session
+    return sessions[-1] if sessions else None
+
+
+def _chosen_session(sessions, value):
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    return next((session for session in sessions if session.pk == pk), None)
+
+
+def search_participants(meeting, query):
+    """Expected participants matching every word of ``query`` in their name, organization or
+    badge number, whatever the accents and case ("hoynck" finds Höynck)."""
+    participants = documents.expected_participants(meeting)
+    for term in fold(query).split():
+        participants = participants.filter(
+            Q(official__sort_key__contains=term)
+            | Q(delegation__organization__sort_name__icontains=term)
+            | Q(delegation__organization__name__icontains=term)
+            | Q(delegation__organization__acronym__iexact=term)
+            | Q(badge_number__iexact=term)
+        )
+    return participants
+
+
+def session_counts(meeting, session):
+    expected = documents.expected_participants(meeting)
+    total = expected.count()
+    present = Attendance.objects.filter(
+        session=session, participant__in=expected.values("pk")
+    ).count()
+    return {"expected": total, "present": present, "absent": total - present}
+
+
+def _rows(participants, attendances):
+    return [{"participant": p, "attendance": attendances.get(p.pk)} for p in participants]
+
+
+def _attendances(session, participant_ids):
+    return {
+        attendance.participant_id: attendance
+        for attendance in Attendance.objects.filter(
+            session=session, participant_id__in=participant_ids
+        ).select_related("checked_in_by")
+    }
+
+
+@desk_required
+@require_GET
+def index(request):
+    meeting = Meeting.objects.current()
+    if meeting is None:
+        return render(request, "desk/index.html", {"meeting": None})
+    sessions = list(documents.desk_sessions(meeting))
+    session = _chosen_session(sessions, request.GET.get("session"))
+    if session is None:
+        session = default_session(sessions, timezone.now())
+    query = request.GET.get("q", "").strip()[:100]
+    context = {"meeting": meeting, "sessions": sessions, "session": session, "query": query}
+    if session is not None:
+        participants = list(search_participants(meeting, query)[: RESULT_LIMIT + 1])
+        more = len(participants) > RESULT_LIMIT
+        participants = participants[:RESULT_LIMIT]
+        rows = _rows(participants, _attendances(session, [p.pk for p in participants]))
+        context |= {
+            "rows": rows,
+            "more": more,
+            "counts": session_counts(meeting, session),
+            # A scanned badge gives one result: its button takes the focus, so Enter checks in.
+            "focus_row": rows[0]["participant"].pk
+            if len(rows) == 1 and rows[0]["attendance"] is None
+            else None,
+        }
+    return render(request, "desk/index.html", context)
+
+
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _back_to_desk(session, query, participant=None):
+    params = {"session": session.pk}
+    if query:
+        params["q"] = query
+    anchor = f"#p{participant.pk}" if participant is not None else ""
+    return redirect(f"{reverse('desk:index')}?{urlencode(params)}{anchor}")
+
+
+def _attendance_change(request, *, undo):
+    meeting = current_meeting_or_404()
+    sessions = list(documents.desk_sessions(meeting))
+    session = _chosen_session(sessions, request.POST.get("session"))
+    if session is None:
+        raise Http404(_("No such session of the current meeting."))
+    participant = get_object_or_404(
+        documents.expected_participants(meeting), pk=request.POST.get("participant") or 0
+    )
+    query = request.POST.get("q", "").strip()[:100]
+    name = participant.official.full_name
+    try:
+        if undo:
+            changed = attendance_undo(session=session, participant=participant)
+            message = (
+                _("%(name)s is no longer checked in.")
+                if changed
+                else _("%(name)s was not checked in.")
+            ) % {"name": name}
+        else:
+            _attendance, changed = attendance_check_in(
+                session=session, participant=participant, user=request.user
+            )
+            message = (
+                _("%(name)s is checked in.") if changed else _("%(name)s was already checked in.")
+            ) % {"name": name}
+    except ValidationError as error:
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "message": " ".join(error.messages)}, status=400)
+        messages.error(request, " ".join(error.messages))
+        return _back_to_desk(session, query, participant)
+    if _wants_json(request):
+        attendances = _attendances(session, [participant.pk])
+        row = _rows([participant], attendances)[0]
+        return JsonResponse(
+            {
+                "ok": True,
+                "changed": changed,
+                "present": row["attendance"] is not None,
+                "message": message,
+                "counts": session_counts(meeting, session),
+                "row": render_to_string(
+                    "desk/_row.html",
+                    {"row": row, "session": session, "query": query},
+                    request=request,
+                ),
+            }
+        )
+    messages.success(request, message)
+    return _back_to_desk(session, query, participant)
+
+
+@desk_required
+@require_POST
+def check_in(request):
+    return _attendance_change(request, undo=False)
+
+
+@desk_required
+@require_POST
+def undo(request):
+    return _attendance_change(request, undo=True)
+
+
+@desk_required
+@require_GET
+def counts(request):
+    """Expected, present and absent for a session, polled by the desk page to stay live."""
+    meeting = current_meeting_or_404()
+    session = _chosen_session(list(documents.desk_sessions(meeting)), request.GET.get("session"))
+    if session is None:
+        raise Http404(_("No such session of the current meeting."))
+    return JsonResponse(session_counts(meeting, session))
+
+
+# --- Documents -----------------------------------------------------------------------------
+
+
+@desk_required
+@require_GET
+def document_list(request):
+    meeting = current_meeting_or_404()
+    sessions = list(documents.desk_sessions(meeting))
+    return render(
+        request,
+        "desk/documents.html",
+        {"meeting": meeting, "sessions": sessions, "days": meeting.days},
+    )
+
+
+def _respond(request, document):
+    fmt = request.GET.get("format", "html")
+    paper = request.GET.get("paper", documents.DEFAULT_PAPER)
+    if paper not in documents.PAPER_SIZES:
+        paper = documents.DEFAULT_PAPER
+    filename = f"{document.meeting.slug}-{document.filename}"
+    if fmt == "csv":
+        response = HttpResponse(
+            documents.render_csv(document), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    if fmt == "pdf":
+        response = HttpResponse(
+            documents.render_pdf(document, paper=paper), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+        return response
+    if fmt != "html":
+        raise Http404(_("Documents come as html, pdf or csv."))
+    return HttpResponse(documents.render_html(document, paper=paper))
+
+
+@desk_required
+@require_GET
+def sign_in_session(request, pk):
+    meeting = current_meeting_or_404()
+    session = get_object_or_404(documents.desk_sessions(meeting), pk=pk)
+    return _respond(request, documents.sign_in_sheet(meeting, session=session))
+
+
+@desk_required
+@require_GET
+def sign_in_day(request, day):
+    meeting = current_meeting_or_404()
+    try:
+        date = datetime.date.fromisoformat(day)
+    except ValueError:
+        raise Http404(_("Not a date.")) from None
+    if date not in meeting.days:
+        raise Http404(_("The meeting does not sit that day."))
+    return _respond(request, documents.sign_in_sheet(meeting, day=date))
+
+
+@desk_required
+@require_GET
+def participants(request):
+    return _respond(request, documents.participants_list(current_meeting_or_404()))
+
+
+@desk_required
+@require_GET
+def attendance(request):
+    return _respond(request, documents.attendance_record(current_meeting_or_404()))
+
+
+@desk_required
+@require_GET
+def badges(request):
+    return _respond(request, documents.badges(current_meeting_or_404()))

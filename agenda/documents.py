@@ -1,0 +1,359 @@
+"""The registration desk's printable documents: rows, and their HTML, PDF and CSV forms.
+
+Each document is built once as plain rows (a constant number of queries whatever the
+size of the meeting) and then rendered three ways from those rows: the HTML page with
+its print stylesheet, the same HTML through WeasyPrint as a PDF, and CSV.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import segno
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from delegations.models import Delegation, Participant
+
+from .models import Attendance, Session
+
+# Rows left empty at the foot of a sign-in sheet for delegates not on the list.
+WALK_IN_ROWS = 8
+
+PAPER_SIZES = {"letter": "letter", "a4": "A4"}
+DEFAULT_PAPER = "letter"  # The first meeting is in New York.
+
+INACTIVE_DELEGATIONS = (Delegation.Status.DECLINED, Delegation.Status.WITHDRAWN)
+
+# Cells a spreadsheet would read as a formula (or that hide one behind a control character).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def expected_participants(meeting):
+    """Everyone expected at the meeting's sessions, in protocol order, head of delegation first.
+
+    Cancelled participants and the delegations that declined or withdrew are left out.
+    """
+    return (
+        Participant.objects.filter(delegation__meeting=meeting)
+        .exclude(status=Participant.Status.CANCELLED)
+        .exclude(delegation__status__in=INACTIVE_DELEGATIONS)
+        .select_related("official", "delegation__organization")
+        .order_by(
+            F("delegation__protocol_order").asc(nulls_last=True),
+            "delegation__organization__sort_name",
+            "delegation__organization__name",
+            "role_order",
+            "official__sort_key",
+            "pk",
+        )
+    )
+
+
+def desk_sessions(meeting):
+    """The sessions people are checked in to: every session of the meeting but the breaks."""
+    return (
+        Session.objects.filter(meeting=meeting)
+        .exclude(kind=Session.Kind.BREAK)
+        .select_related("room", "meeting")
+        .order_by("starts_at", "pk")
+    )
+
+
+def organization_label(organization):
+    return str(organization)
+
+
+@dataclass
+class Document:
+    """What every printed document has: a title, its meeting, a date line and a file name."""
+
+    kind: str
+    title: str
+    meeting: object
+    subtitle: str
+    filename: str
+    template: str
+    csv_header: list = field(default_factory=list)
+    csv_rows: list = field(default_factory=list)
+    context: dict = field(default_factory=dict)
+
+
+def _session_line(session):
+    start, end = session.local_start, session.local_end
+    room = f", {session.room}" if session.room_id else ""
+    return f"{session.title} — {date_format(start, 'l j F Y')}, {start:%H:%M}–{end:%H:%M}{room}"
+
+
+def sign_in_sheet(meeting, *, session=None, day=None):
+    """Sign-in sheet of one session, or of a whole day: number, organization, name, position."""
+    rows = [
+        {
+            "number": number,
+            "organization": organization_label(participant.delegation.organization),
+            "name": participant.official.full_name,
+            "position": participant.official.position,
+        }
+        for number, participant in enumerate(expected_participants(meeting), start=1)
+    ]
+    blanks = range(len(rows) + 1, len(rows) + 1 + WALK_IN_ROWS)
+    if session is not None:
+        subtitle = _session_line(session)
+        filename = f"sign-in-{session.local_start:%Y-%m-%d-%H%M}"
+    else:
+        subtitle = date_format(day, "l j F Y")
+        filename = f"sign-in-{day:%Y-%m-%d}"
+    return Document(
+        kind="sign_in",
+        title=_("Sign-in sheet"),
+        meeting=meeting,
+        subtitle=subtitle,
+        filename=filename,
+        template="documents/sign_in.html",
+        csv_header=[_("No."), _("Organization"), _("Name"), _("Position")],
+        csv_rows=[
+            [row["number"], row["organization"], row["name"], row["position"]] for row in rows
+        ],
+        context={"rows": rows, "blank_rows": blanks},
+    )
+
+
+def participants_list(meeting):
+    """The list of participants: delegations in protocol order, head of delegation first."""
+    groups = []
+    for delegation in Delegation.objects.for_list().filter(meeting=meeting).active():
+        members = [
+            {
+                "role": participant.get_role_display(),
+                "name": participant.official.full_name,
+                "position": participant.official.position,
+                "country": participant.official.country,
+                "representing": (
+                    participant.representing
+                    if participant.representing != delegation.representing
+                    else ""
+                ),
+            }
+            for participant in delegation.participants.all()
+            if participant.status != Participant.Status.CANCELLED
+        ]
+        groups.append(
+            {
+                "organization": organization_label(delegation.organization),
+                "representing": delegation.representing,
+                "members": members,
+            }
+        )
+    return Document(
+        kind="participants",
+        title=_("List of participants"),
+        meeting=meeting,
+        subtitle=_meeting_dates(meeting),
+        filename="list-of-participants",
+        template="documents/participants.html",
+        csv_header=[_("Organization"), _("Role"), _("Name"), _("Position"), _("Representing")],
+        csv_rows=[
+            [
+                group["organization"],
+                member["role"],
+                member["name"],
+                member["position"],
+                member["representing"] or group["representing"],
+            ]
+            for group in groups
+            for member in group["members"]
+        ],
+        context={"groups": groups},
+    )
+
+
+def attendance_record(meeting):
+    """Who was present at each session, with each session's totals."""
+    sessions = list(desk_sessions(meeting))
+    expected = expected_participants(meeting).count()
+    present = {session.pk: [] for session in sessions}
+    attendances = (
+        Attendance.objects.filter(session__in=sessions)
+        .select_related("participant__official", "participant__delegation__organization")
+        .order_by(
+            F("participant__delegation__protocol_order").asc(nulls_last=True),
+            "participant__delegation__organization__sort_name",
+            "participant__delegation__organization__name",
+            "participant__role_order",
+            "participant__official__sort_key",
+            "pk",
+        )
+    )
+    for attendance in attendances:
+        participant = attendance.participant
+        present[attendance.session_id].append(
+            {
+                "organization": organization_label(participant.delegation.organization),
+                "name": participant.official.full_name,
+                "role": participant.get_role_display(),
+                "checked_in_at": attendance.checked_in_at.astimezone(meeting.tz),
+            }
+        )
+    blocks = [
+        {
+            "session": session,
+            "line": _session_line(session),
+            "date": date_format(session.local_start, "D j M"),
+            "time": f"{session.local_start:%H:%M}",
+            "present": present[session.pk],
+            "count": len(present[session.pk]),
+            "absent": max(expected - len(present[session.pk]), 0),
+        }
+        for session in sessions
+    ]
+    return Document(
+        kind="attendance",
+        title=_("Attendance record"),
+        meeting=meeting,
+        subtitle=_meeting_dates(meeting),
+        filename="attendance-record",
+        template="documents/attendance.html",
+        csv_header=[
+            _("Session"),
+            _("Date"),
+            _("Start"),
+            _("Organization"),
+            _("Name"),
+            _("Role"),
+            _("Checked in at"),
+        ],
+        csv_rows=[
+            [
+                block["session"].title,
+                f"{block['session'].local_start:%Y-%m-%d}",
+                block["time"],
+                row["organization"],
+                row["name"],
+                row["role"],
+                f"{row['checked_in_at']:%H:%M}",
+            ]
+            for block in blocks
+            for row in block["present"]
+        ],
+        context={"blocks": blocks, "expected": expected},
+    )
+
+
+def qr_svg(text):
+    """The QR code of ``text`` as inline SVG; the desk's search accepts what it encodes."""
+    return mark_safe(segno.make(text, micro=False).svg_inline(scale=3, border=2, omitsize=True))  # noqa: S308
+
+
+def badges(meeting):
+    """One badge per expected participant: name, organization, role and badge number."""
+    rows = [
+        {
+            "name": participant.official.full_name,
+            "organization": organization_label(participant.delegation.organization),
+            "role": participant.get_role_display(),
+            "badge_number": participant.badge_number,
+            "qr": qr_svg(participant.badge_number) if participant.badge_number else "",
+        }
+        for participant in expected_participants(meeting)
+    ]
+    return Document(
+        kind="badges",
+        title=_("Badges"),
+        meeting=meeting,
+        subtitle=_meeting_dates(meeting),
+        filename="badges",
+        template="documents/badges.html",
+        csv_header=[_("Badge number"), _("Name"), _("Organization"), _("Role")],
+        csv_rows=[
+            [row["badge_number"], row["name"], row["organization"], row["role"]] for row in rows
+        ],
+        context={"rows": rows},
+    )
+
+
+def _meeting_dates(meeting):
+    if meeting.start_date == meeting.end_date:
+        return date_format(meeting.start_date, "j F Y")
+    return f"{date_format(meeting.start_date, 'j F')} – {date_format(meeting.end_date, 'j F Y')}"
+
+
+# --- Rendering -----------------------------------------------------------------------------
+
+
+def css_string(text):
+    """``text`` as a quoted CSS string that cannot close the string or the style element."""
+    out = []
+    for char in str(text):
+        if char.isalnum() or char in " .,:;()–—'’":
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):x} ")
+    return '"' + "".join(out) + '"'
+
+
+PAGE_X_OF_Y = gettext_lazy("Page %(page)s of %(pages)s")
+
+
+def page_counter_css():
+    """CSS ``content`` for the translated "Page x of y" at the foot of every page."""
+    marker = "\x00"
+    text = str(PAGE_X_OF_Y) % {"page": f"{marker}page{marker}", "pages": f"{marker}pages{marker}"}
+    parts = []
+    for index, piece in enumerate(text.split(marker)):
+        if index % 2:
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append(css_string(piece))
+    return mark_safe(" ".join(parts))
+
+
+def render_html(document, *, paper=DEFAULT_PAPER, pdf=False, extra=None):
+    context = {
+        "document": document,
+        "meeting": document.meeting,
+        "paper": paper,
+        "page_size": PAPER_SIZES[paper],
+        "pdf": pdf,
+        "css_title": mark_safe(css_string(document.title)),
+        "css_meeting": mark_safe(css_string(document.meeting.title)),
+        "css_subtitle": mark_safe(css_string(document.subtitle)),
+        "css_page": page_counter_css(),
+        **document.context,
+        **(extra or {}),
+    }
+    return render_to_string(document.template, context)
+
+
+def _no_fetching(url, *args, **kwargs):
+    # Documents are self-contained (inline CSS and SVG); nothing a name contains is fetched.
+    raise ValueError(f"Documents fetch no resources ({url}).")
+
+
+def render_pdf(document, *, paper=DEFAULT_PAPER):
+    from weasyprint import HTML  # Imported here: loading pango costs time at start-up.
+
+    html = render_html(document, paper=paper, pdf=True)
+    return HTML(string=html, url_fetcher=_no_fetching).write_pdf()
+
+
+def neutralise(value):
+    """A CSV cell no spreadsheet reads as a formula: a leading apostrophe where needed."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def render_csv(document):
+    """UTF-8 with a byte-order mark, so that Excel reads the accents right."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow([neutralise(cell) for cell in document.csv_header])
+    for row in document.csv_rows:
+        writer.writerow([neutralise(cell) for cell in row])
+    return buffer.getvalue().encode("utf-8")
