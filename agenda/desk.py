@@ -52,11 +52,15 @@ def default_session(sessions, now):
     return sessions[-1] if sessions else None
 
 
-def _chosen_session(sessions, value):
+def _int_or_none(value):
     try:
-        pk = int(value)
+        return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def _chosen_session(sessions, value):
+    pk = _int_or_none(value)
     return next((session for session in sessions if session.pk == pk), None)
 
 
@@ -145,7 +149,8 @@ def _attendance_change(request, *, undo):
     if session is None:
         raise Http404(_("No such session of the current meeting."))
     participant = get_object_or_404(
-        documents.expected_participants(meeting), pk=request.POST.get("participant") or 0
+        documents.expected_participants(meeting),
+        pk=_int_or_none(request.POST.get("participant")) or 0,
     )
     query = request.POST.get("q", "").strip()[:100]
     name = participant.official.full_name
