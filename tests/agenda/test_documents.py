@@ -1,0 +1,467 @@
+import csv
+import io
+
+import pypdfium2
+import pytest
+import segno
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from agenda.desk import REGISTRATION_DESK
+from agenda.documents import css_string, neutralise, page_counter_css
+from agenda.models import Attendance
+from delegations.models import Delegation, Participant
+from tests.agenda.desk_data import build_meeting, working_sessions
+from tests.factories import (
+    DelegationFactory,
+    OfficialFactory,
+    OrganizationFactory,
+    ParticipantFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LETTER = (612, 792)  # points
+A4 = (595, 842)
+
+
+@pytest.fixture
+def desk_client(client):
+    user = UserFactory(username="desk")
+    user.groups.add(Group.objects.get(name=REGISTRATION_DESK))
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def meeting():
+    return build_meeting(delegations=2, members=2, sessions=2)
+
+
+def pdf_pages(content):
+    """Text of each page of a PDF, and each page's size in points."""
+    document = pypdfium2.PdfDocument(content)
+    pages = []
+    for page in document:
+        text = page.get_textpage().get_text_bounded()
+        # Cells wrap long names over lines: compare words, not line breaks.
+        pages.append((" ".join(text.split()), tuple(round(x) for x in page.get_size())))
+    return pages
+
+
+def csv_rows(content):
+    assert content.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark, for Excel
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def in_order(text, names):
+    positions = [text.index(name) for name in names]
+    return positions == sorted(positions)
+
+
+# --- Sign-in sheet ---------------------------------------------------------------------------
+
+
+def test_sign_in_sheet_csv_lists_every_expected_participant(desk_client, meeting):
+    session = working_sessions(meeting)[0]
+
+    response = desk_client.get(
+        reverse("desk:sign_in_session", args=[session.pk]), {"format": "csv"}
+    )
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="{meeting.slug}-sign-in-1996-02-15-1000.csv"'
+    )
+    assert csv_rows(response.content) == [
+        ["No.", "Organization", "Name", "Position"],
+        ["1", "Organization 0000 (O0000)", "H.E. Mr. Given0 Family0000", "Secretary-General"],
+        ["2", "Organization 0000 (O0000)", "H.E. Mr. Given1 Family0000", "Adviser"],
+        ["3", "Organization 0001 (O0001)", "H.E. Mr. Given0 Family0001", "Secretary-General"],
+        ["4", "Organization 0001 (O0001)", "H.E. Mr. Given1 Family0001", "Adviser"],
+    ]
+
+
+def test_sign_in_sheet_html_has_a_signature_column_and_walk_in_rows(desk_client, meeting):
+    session = working_sessions(meeting)[0]
+
+    response = desk_client.get(reverse("desk:sign_in_session", args=[session.pk]))
+
+    html = response.content.decode()
+    assert html.count('<td class="signature"></td>') == 4 + 8
+    assert html.count('<tr class="walk-in">') == 8
+    assert '<td class="number">12</td>' in html
+    assert "thead { display: table-header-group; }" in html
+    assert "break-inside: avoid" in html
+    assert "size: letter;" in html
+
+
+def test_sign_in_sheet_pdf_reads_right_on_letter_paper(desk_client, meeting):
+    session = working_sessions(meeting)[0]
+
+    response = desk_client.get(
+        reverse("desk:sign_in_session", args=[session.pk]), {"format": "pdf"}
+    )
+
+    assert response["Content-Type"] == "application/pdf"
+    pages = pdf_pages(response.content)
+    assert len(pages) == 1
+    text, size = pages[0]
+    assert size == LETTER
+    assert "Sign-in sheet" in text
+    assert "Session 1 — Thursday 15 February 1996, 10:00–12:00" in text
+    assert meeting.title in text
+    assert "Page 1 of 1" in text
+    assert in_order(
+        text,
+        [
+            "H.E. Mr. Given0 Family0000",
+            "H.E. Mr. Given1 Family0000",
+            "H.E. Mr. Given0 Family0001",
+            "H.E. Mr. Given1 Family0001",
+        ],
+    )
+
+
+def test_sign_in_sheet_prints_on_a4_on_request(desk_client, meeting):
+    session = working_sessions(meeting)[0]
+
+    response = desk_client.get(
+        reverse("desk:sign_in_session", args=[session.pk]), {"format": "pdf", "paper": "a4"}
+    )
+
+    assert [size for _text, size in pdf_pages(response.content)] == [A4]
+
+
+def test_long_sign_in_sheet_repeats_title_header_and_page_numbers(desk_client):
+    meeting = build_meeting(delegations=30, members=2, sessions=1)
+    session = working_sessions(meeting)[0]
+
+    response = desk_client.get(
+        reverse("desk:sign_in_session", args=[session.pk]), {"format": "pdf"}
+    )
+
+    pages = pdf_pages(response.content)
+    assert len(pages) == 4
+    for number, (text, _size) in enumerate(pages, start=1):
+        assert "Sign-in sheet" in text
+        assert "No. Organization Name Position Signature" in text
+        assert f"Page {number} of 4" in text
+    everyone = "".join(text for text, _size in pages)
+    names = [f"H.E. Mr. Given{m} Family{d:04d}" for d in range(30) for m in range(2)]
+    assert in_order(everyone, names)
+    # No row is split across two pages: every name is whole on one page.
+    assert all(sum(name in text for text, _size in pages) == 1 for name in names)
+
+
+def test_sign_in_sheet_of_a_day(desk_client, meeting):
+    response = desk_client.get(reverse("desk:sign_in_day", args=["1996-02-16"]), {"format": "pdf"})
+
+    text = pdf_pages(response.content)[0][0]
+    assert "Friday 16 February 1996" in text
+    assert desk_client.get(reverse("desk:sign_in_day", args=["1996-02-17"])).status_code == 404
+    assert desk_client.get(reverse("desk:sign_in_day", args=["tomorrow"])).status_code == 404
+
+
+def test_unknown_format_is_not_found_and_unknown_paper_is_letter(desk_client, meeting):
+    url = reverse("desk:participants")
+
+    assert desk_client.get(url, {"format": "docx"}).status_code == 404
+    assert "size: letter;" in desk_client.get(url, {"paper": "legal"}).content.decode()
+
+
+# --- List of participants --------------------------------------------------------------------
+
+
+@pytest.fixture
+def eu(meeting):
+    """The European Union, first in protocol order, with a head, an alternate and an adviser."""
+    organization = OrganizationFactory(name="European Union", acronym="EU")
+    delegation = DelegationFactory(
+        meeting=meeting,
+        organization=organization,
+        status=Delegation.Status.ACCREDITED,
+        protocol_order=1,
+        representing="The presidency of the European Union",
+    )
+    for role, family in (
+        (Participant.Role.ADVISER, "Aardvark"),
+        (Participant.Role.HEAD, "Fulci"),
+        (Participant.Role.ALTERNATE, "Zweig"),
+    ):
+        ParticipantFactory(
+            delegation=delegation,
+            official=OfficialFactory(
+                organization=organization,
+                given_name="Francesco" if family == "Fulci" else "Anna",
+                family_name=family,
+                position="Permanent Representative",
+                email=f"{family.lower()}@example.org",
+                phone="+1 212 555 0199",
+            ),
+            role=role,
+            representing="European Commission" if family == "Zweig" else "",
+        )
+    return delegation
+
+
+def test_participants_list_in_protocol_order_head_first(desk_client, eu):
+    response = desk_client.get(reverse("desk:participants"), {"format": "csv"})
+
+    assert csv_rows(response.content) == [
+        ["Organization", "Role", "Name", "Position", "Representing"],
+        [
+            "European Union (EU)",
+            "Head of delegation",
+            "H.E. Mr. Francesco Fulci",
+            "Permanent Representative",
+            "The presidency of the European Union",
+        ],
+        [
+            "European Union (EU)",
+            "Alternate",
+            "H.E. Mr. Anna Zweig",
+            "Permanent Representative",
+            "European Commission",
+        ],
+        [
+            "European Union (EU)",
+            "Adviser",
+            "H.E. Mr. Anna Aardvark",
+            "Permanent Representative",
+            "The presidency of the European Union",
+        ],
+        [
+            "Organization 0000 (O0000)",
+            "Head of delegation",
+            "H.E. Mr. Given0 Family0000",
+            "Secretary-General",
+            "",
+        ],
+        ["Organization 0000 (O0000)", "Adviser", "H.E. Mr. Given1 Family0000", "Adviser", ""],
+        [
+            "Organization 0001 (O0001)",
+            "Head of delegation",
+            "H.E. Mr. Given0 Family0001",
+            "Secretary-General",
+            "",
+        ],
+        ["Organization 0001 (O0001)", "Adviser", "H.E. Mr. Given1 Family0001", "Adviser", ""],
+    ]
+
+
+def test_participants_list_pdf_and_html_show_notes_but_never_contact_details(desk_client, eu):
+    url = reverse("desk:participants")
+    html = desk_client.get(url).content.decode()
+    pdf = desk_client.get(url, {"format": "pdf"}).content
+    text = "".join(page for page, _size in pdf_pages(pdf))
+    csv_text = desk_client.get(url, {"format": "csv"}).content.decode("utf-8-sig")
+
+    assert "Representing: The presidency of the European Union" in html
+    assert "Representing: European Commission" in html
+    assert in_order(
+        text,
+        [
+            "European Union (EU)",
+            "H.E. Mr. Francesco Fulci",
+            "H.E. Mr. Anna Zweig",
+            "H.E. Mr. Anna Aardvark",
+            "Organization 0000 (O0000)",
+            "Organization 0001 (O0001)",
+        ],
+    )
+    for output in (html, text, csv_text):
+        assert "@example.org" not in output
+        assert "555 0" not in output
+
+
+def test_participants_list_leaves_out_declined_delegations_and_cancelled_people(
+    desk_client, meeting, eu
+):
+    Participant.objects.filter(official__family_name="Zweig").update(
+        status=Participant.Status.CANCELLED
+    )
+    Delegation.objects.filter(organization__acronym="O0001").update(
+        status=Delegation.Status.DECLINED
+    )
+
+    rows = csv_rows(desk_client.get(reverse("desk:participants"), {"format": "csv"}).content)
+
+    assert [row[2] for row in rows[1:]] == [
+        "H.E. Mr. Francesco Fulci",
+        "H.E. Mr. Anna Aardvark",
+        "H.E. Mr. Given0 Family0000",
+        "H.E. Mr. Given1 Family0000",
+    ]
+
+
+def test_non_latin_names_come_through_the_pdf(desk_client, meeting):
+    organization = OrganizationFactory(name="Лига арабских государств", acronym="")
+    delegation = DelegationFactory(meeting=meeting, organization=organization, status="accredited")
+    for family in ("علاف", "Корочення", "王毅"):
+        ParticipantFactory(
+            delegation=delegation,
+            official=OfficialFactory(
+                organization=organization, honorific="", given_name="", family_name=family
+            ),
+        )
+
+    pdf = desk_client.get(reverse("desk:participants"), {"format": "pdf"}).content
+
+    text = "".join(page for page, _size in pdf_pages(pdf))
+    for name in ("Лига арабских государств", "Корочення", "王毅"):
+        assert name in text
+    # Arabic comes back shaped (lam-alef is one ligature), so compare its letters.
+    assert "عالف" in text
+
+
+# --- Attendance record -----------------------------------------------------------------------
+
+
+def test_attendance_record_lists_who_was_present_with_totals(desk_client, meeting):
+    first, second = working_sessions(meeting)
+    people = list(Participant.objects.filter(delegation__meeting=meeting).order_by("pk"))
+    for participant in people[:3]:
+        Attendance.objects.create(session=first, participant=participant)
+    Attendance.objects.create(session=second, participant=people[3])
+    url = reverse("desk:attendance")
+
+    rows = csv_rows(desk_client.get(url, {"format": "csv"}).content)
+    html = desk_client.get(url).content.decode()
+    text = "".join(
+        page for page, _size in pdf_pages(desk_client.get(url, {"format": "pdf"}).content)
+    )
+
+    assert rows[0] == [
+        "Session",
+        "Date",
+        "Start",
+        "Organization",
+        "Name",
+        "Role",
+        "Checked in at",
+    ]
+    assert [row[:6] for row in rows[1:]] == [
+        ["Session 1", "1996-02-15", "10:00", "Organization 0000 (O0000)",
+         "H.E. Mr. Given0 Family0000", "Head of delegation"],
+        ["Session 1", "1996-02-15", "10:00", "Organization 0000 (O0000)",
+         "H.E. Mr. Given1 Family0000", "Adviser"],
+        ["Session 1", "1996-02-15", "10:00", "Organization 0001 (O0001)",
+         "H.E. Mr. Given0 Family0001", "Head of delegation"],
+        ["Session 2", "1996-02-16", "10:00", "Organization 0001 (O0001)",
+         "H.E. Mr. Given1 Family0001", "Adviser"],
+    ]  # fmt: skip
+    assert "3 present of 4 expected" in html
+    assert "1 present of 4 expected" in html
+    assert "3 present of 4 expected" in text
+    assert "Attendance record" in text
+
+
+# --- Badges ----------------------------------------------------------------------------------
+
+
+def test_badges_carry_name_organization_role_and_a_qr_code_of_the_badge_number(
+    desk_client, meeting
+):
+    participant = Participant.objects.filter(delegation__meeting=meeting).first()
+    url = reverse("desk:badges")
+
+    html = desk_client.get(url).content.decode()
+    rows = csv_rows(desk_client.get(url, {"format": "csv"}).content)
+    pdf = pdf_pages(desk_client.get(url, {"format": "pdf"}).content)
+
+    qr = segno.make(participant.badge_number, micro=False)
+    assert qr.svg_inline(scale=3, border=2, omitsize=True) in html
+    assert html.count('<article class="badge">') == 4
+    assert rows[1] == [
+        participant.badge_number,
+        "H.E. Mr. Given0 Family0000",
+        "Organization 0000 (O0000)",
+        "Head of delegation",
+    ]
+    assert len(pdf) == 1
+    assert "H.E. Mr. Given0 Family0000" in pdf[0][0]
+    assert participant.badge_number in pdf[0][0]
+    # What the code holds is what the desk's search finds.
+    found = desk_client.get(reverse("desk:index"), {"q": participant.badge_number})
+    assert [row["participant"] for row in found.context["rows"]] == [participant]
+
+
+# --- CSV safety ------------------------------------------------------------------------------
+
+
+def test_csv_round_trip_leaves_formulas_inert(desk_client, meeting):
+    organization = OrganizationFactory(name="@SUM(1+1)", acronym="")
+    delegation = DelegationFactory(meeting=meeting, organization=organization, status="accredited")
+    ParticipantFactory(
+        delegation=delegation,
+        official=OfficialFactory(
+            organization=organization,
+            honorific="",
+            given_name="",
+            family_name='=HYPERLINK("http://x")',
+            position="-2+3",
+        ),
+    )
+    session = working_sessions(meeting)[0]
+
+    rows = csv_rows(
+        desk_client.get(
+            reverse("desk:sign_in_session", args=[session.pk]), {"format": "csv"}
+        ).content
+    )
+
+    assert ["1", "'@SUM(1+1)", '\'=HYPERLINK("http://x")', "'-2+3"] in rows
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@A1", "'@A1"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Höynck", "Höynck"),
+        ("a=b", "a=b"),
+        (12, "12"),
+        (None, ""),
+    ],
+)
+def test_neutralise(value, written):
+    assert neutralise(value) == written
+
+
+def test_css_string_cannot_break_out_of_the_style_element():
+    assert css_string('Höynck </style>"x"') == '"Höynck \\3c \\2f style\\3e \\22 x\\22 "'
+    assert page_counter_css() == '"Page " counter(page) " of " counter(pages)'
+
+
+# --- Queries do not grow with the meeting ----------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [2, 10])
+@pytest.mark.parametrize(
+    ("name", "queries"),
+    [("sign_in_session", 7), ("sign_in_day", 6), ("participants", 7), ("attendance", 8),
+     ("badges", 6)],
+)  # fmt: skip
+def test_document_query_count_does_not_grow(
+    desk_client, django_assert_num_queries, size, name, queries
+):
+    meeting = build_meeting(delegations=size, members=3, sessions=3)
+    sessions = working_sessions(meeting)
+    for participant in Participant.objects.filter(delegation__meeting=meeting):
+        Attendance.objects.create(session=sessions[0], participant=participant)
+    args = {
+        "sign_in_session": [sessions[0].pk],
+        "sign_in_day": ["1996-02-15"],
+    }.get(name, [])
+    url = reverse(f"desk:{name}", args=args)
+
+    for fmt in ("html", "csv"):
+        with django_assert_num_queries(queries):
+            response = desk_client.get(url, {"format": fmt})
+        assert response.status_code == 200
