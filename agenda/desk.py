@@ -1,6 +1,7 @@
 """The registration desk (staff only): check delegates in, and print attendance documents."""
 
 import datetime
+import time
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -246,14 +247,41 @@ def _respond(request, document):
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
     if fmt == "pdf":
-        response = HttpResponse(
-            documents.render_pdf(document, paper=paper), content_type="application/pdf"
-        )
+        if documents.row_count(document) <= documents.INLINE_PDF_ROWS:
+            content = documents.render_pdf(document, paper=paper)
+        else:
+            job = documents.pdf_in_background(
+                document, paper=paper, retry=request.GET.get("retry") == "1"
+            )
+            if job.content is None:
+                return _pdf_progress(request, document, job, paper)
+            content = job.content
+        response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
         return response
     if fmt != "html":
         raise Http404(_("Documents come as html, pdf or csv."))
     return HttpResponse(documents.render_html(document, paper=paper))
+
+
+def _pdf_progress(request, document, job, paper):
+    """202 Accepted: the PDF is being laid out; the page reloads itself until it is there."""
+    elapsed = int(time.time() - job.started) if job.started else None
+    params = {key: value for key, value in request.GET.items() if key != "retry"}
+    return render(
+        request,
+        "documents/progress.html",
+        {
+            "document": document,
+            "meeting": document.meeting,
+            "job": job,
+            "elapsed": elapsed,
+            "rows": documents.row_count(document),
+            "refresh_url": f"{request.path}?{urlencode(params)}",
+            "retry_url": f"{request.path}?{urlencode(params | {'retry': '1'})}",
+        },
+        status=202 if job.state != "failed" else 200,
+    )
 
 
 @desk_required
