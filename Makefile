@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format migrate seed superuser lock clean
+.PHONY: help install fonts run test lint format migrate seed superuser lock clean
 
 help:
 	@echo "make run    set everything up and serve the 1996 meeting at http://127.0.0.1:8000/"
@@ -22,7 +22,17 @@ $(INSTALLED): $(BIN)/python requirements.lock pyproject.toml build-constraints.t
 	PIP_CONSTRAINT=build-constraints.txt $(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
-install: $(INSTALLED)
+install: $(INSTALLED) fonts
+
+# Printed documents carry names in any script: Noto covers Arabic, Cyrillic and Chinese.
+# Installed from Debian when missing; elsewhere a warning, and PDFs fall back to DejaVu.
+NOTO_PACKAGES := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0
+fonts:
+	@if fc-list 2>/dev/null | grep -q "Noto Sans Arabic" && fc-list | grep -q "Noto Sans CJK"; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "Installing $(NOTO_PACKAGES) for printed documents"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(NOTO_PACKAGES) >/dev/null; \
+	else echo "warning: install $(NOTO_PACKAGES) (or other Noto fonts) to print non-Latin names"; fi
 
 migrate: install
 	$(MANAGE) migrate --noinput

@@ -1,10 +1,12 @@
 import csv
+import ctypes
 import hashlib
 import io
 import json
 import time
 
 import pypdfium2
+import pypdfium2.raw as pdfium_c
 import pytest
 import segno
 from django.contrib.auth.models import Group
@@ -52,6 +54,19 @@ def pdf_pages(content):
         # Cells wrap long names over lines: compare words, not line breaks.
         pages.append((" ".join(text.split()), tuple(round(x) for x in page.get_size())))
     return pages
+
+
+def pdf_fonts(content):
+    """The font each character of the PDF is drawn with, by character."""
+    fonts = {}
+    for page in pypdfium2.PdfDocument(content):
+        textpage = page.get_textpage()
+        for index in range(textpage.count_chars()):
+            name = ctypes.create_string_buffer(256)
+            flags = ctypes.c_int()
+            pdfium_c.FPDFText_GetFontInfo(textpage.raw, index, name, 256, ctypes.byref(flags))
+            fonts[chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, index))] = name.value.decode()
+    return fonts
 
 
 def csv_rows(content):
@@ -318,6 +333,11 @@ def test_non_latin_names_come_through_the_pdf(desk_client, meeting):
         assert name in text
     # Arabic comes back shaped (lam-alef is one ligature), so compare its letters.
     assert "عالف" in text
+    # Each script is drawn with a font that has it (installed by `make fonts`).
+    fonts = pdf_fonts(pdf)
+    assert fonts["王"].endswith("+Noto-Sans-CJK-SC")
+    assert fonts["ع"].endswith("+Noto-Sans-Arabic")
+    assert fonts["К"].endswith("+Noto-Sans")
 
 
 # --- Attendance record -----------------------------------------------------------------------
