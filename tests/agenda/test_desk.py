@@ -1,5 +1,6 @@
 import datetime
 import json
+import zoneinfo
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -18,6 +19,7 @@ from tests.factories import (
     OfficialFactory,
     OrganizationFactory,
     ParticipantFactory,
+    SessionFactory,
     UserFactory,
 )
 
@@ -406,3 +408,22 @@ def test_check_in_query_count_does_not_grow(desk_client, django_assert_num_queri
             {"session": session.pk, "participant": participant.pk},
             headers={"accept": "application/json"},
         )
+
+
+def test_times_are_shown_in_the_meetings_own_time_zone(desk_client):
+    vienna = zoneinfo.ZoneInfo("Europe/Vienna")
+    meeting = MeetingFactory(is_current=True, time_zone="Europe/Vienna")
+    start = datetime.datetime(1996, 2, 15, 10, tzinfo=vienna)
+    session = SessionFactory(
+        meeting=meeting, starts_at=start, ends_at=start + datetime.timedelta(hours=2)
+    )
+    participant = ParticipantFactory(delegation__meeting=meeting, delegation__status="accredited")
+    attendance = Attendance.objects.create(session=session, participant=participant)
+    Attendance.objects.filter(pk=attendance.pk).update(
+        checked_in_at=datetime.datetime(1996, 2, 15, 9, 5, tzinfo=datetime.UTC)
+    )
+
+    html = desk_client.get(reverse("desk:index")).content.decode()
+
+    assert f"Thu 15 Feb, 10:00–12:00 · {session.title}" in html
+    assert "Present since 10:05 (—)" in html

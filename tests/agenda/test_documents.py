@@ -1,9 +1,11 @@
 import csv
 import ctypes
+import datetime
 import hashlib
 import io
 import json
 import time
+import zoneinfo
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c
@@ -20,9 +22,11 @@ from delegations.models import Delegation, Participant
 from tests.agenda.desk_data import build_meeting, working_sessions
 from tests.factories import (
     DelegationFactory,
+    MeetingFactory,
     OfficialFactory,
     OrganizationFactory,
     ParticipantFactory,
+    SessionFactory,
     UserFactory,
 )
 
@@ -395,8 +399,9 @@ def test_badges_carry_name_organization_role_and_a_qr_code_of_the_badge_number(
     rows = csv_rows(desk_client.get(url, {"format": "csv"}).content)
     pdf = pdf_pages(desk_client.get(url, {"format": "pdf"}).content)
 
-    qr = segno.make(participant.badge_number, micro=False)
+    qr = segno.make(participant.badge_number, micro=False, error="m", boost_error=False, mask=0)
     assert qr.svg_inline(scale=3, border=2, omitsize=True) in html
+    assert qr.designator == "1-M"  # version 1, error correction M: scans from a printed badge
     assert html.count('<article class="badge">') == 4
     assert rows[1] == [
         participant.badge_number,
@@ -585,3 +590,30 @@ def test_a_failed_pdf_says_so_and_can_be_tried_again(
     documents.wait_for_pdf_jobs()
     assert desk_client.get(url, {"format": "pdf"})["Content-Type"] == "application/pdf"
     assert sorted(path.suffix for path in background.iterdir()) == [".pdf"]
+
+
+def test_attendance_record_times_are_in_the_meetings_time_zone(desk_client):
+    vienna = zoneinfo.ZoneInfo("Europe/Vienna")
+    meeting = MeetingFactory(is_current=True, time_zone="Europe/Vienna")
+    start = datetime.datetime(1996, 2, 15, 10, tzinfo=vienna)
+    session = SessionFactory(
+        meeting=meeting,
+        title="Plenary",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        room=None,
+    )
+    participant = ParticipantFactory(delegation__meeting=meeting, delegation__status="accredited")
+    attendance = Attendance.objects.create(session=session, participant=participant)
+    Attendance.objects.filter(pk=attendance.pk).update(
+        checked_in_at=datetime.datetime(1996, 2, 15, 9, 5, tzinfo=datetime.UTC)
+    )
+    url = reverse("desk:attendance")
+
+    html = desk_client.get(url).content.decode()
+    rows = csv_rows(desk_client.get(url, {"format": "csv"}).content)
+
+    assert "<td>10:05</td>" in html
+    assert "Plenary — Thursday 15 February 1996, 10:00–12:00" in html
+    assert rows[1][1:3] == ["1996-02-15", "10:00"]
+    assert rows[1][6] == "10:05"
