@@ -380,13 +380,13 @@ def row_count(document):
 # --- Long PDFs in the background -------------------------------------------------------------
 #
 # WeasyPrint lays out about 100 to 200 table rows a second, so the list of a meeting of
-# thousands would hold a web worker for most of a minute. Documents longer than
+# thousands would hold a web worker for a minute or more. Documents longer than
 # INLINE_PDF_ROWS are rendered by a thread beside the worker instead, into MEDIA_ROOT, and
 # the request gets a page that shows the progress and reloads itself until the PDF is there.
 # The file is named after a hash of the HTML, so a changed list never serves a stale PDF, and
 # a job file created with O_EXCL keeps two app processes from rendering the same PDF twice.
 
-INLINE_PDF_ROWS = 300
+INLINE_PDF_ROWS = 200
 STALE_JOB_SECONDS = 15 * 60
 KEEP_PDF_SECONDS = 24 * 60 * 60
 
