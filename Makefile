@@ -6,11 +6,12 @@ MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format migrate seed superuser lock clean
+.PHONY: help install run serve test lint format migrate seed superuser lock clean
 
 help:
 	@echo "make run    set everything up and serve the 1996 meeting at http://127.0.0.1:8000/"
 	@echo "make test   set up and run ruff and the whole test suite"
+	@echo "make serve  run as in production: gunicorn, DEBUG off, hashed compressed static files"
 	@echo "make lint   ruff lint and format check"
 	@echo "make lock   re-pin requirements.lock from pyproject.toml"
 
@@ -33,6 +34,17 @@ seed: migrate
 run: seed
 	$(MANAGE) ensure_admin
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# Production-like serving. SECRET_KEY comes from the environment; when it is unset a
+# random one is kept in .secret_key (git-ignored) so sessions survive restarts.
+WORKERS ?= 4
+BIND ?= 127.0.0.1:8000
+serve: export DEBUG = false
+serve: export SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null || (umask 077; $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" | tee .secret_key))
+serve: seed
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) check --deploy --fail-level WARNING
+	$(BIN)/gunicorn meetingsite.wsgi --workers $(WORKERS) --bind $(BIND) --access-logfile - --log-level warning
 
 superuser: migrate
 	$(MANAGE) createsuperuser
