@@ -6,12 +6,13 @@ MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve test lint format migrate seed superuser lock clean
+.PHONY: help install run serve backup restore test lint format migrate seed superuser lock clean
 
 help:
 	@echo "make run    set everything up and serve the 1996 meeting at http://127.0.0.1:8000/"
 	@echo "make test   set up and run ruff and the whole test suite"
 	@echo "make serve  run as in production: gunicorn, DEBUG off, hashed compressed static files"
+	@echo "make backup / make restore BACKUP=file   back up or restore the database"
 	@echo "make lint   ruff lint and format check"
 	@echo "make lock   re-pin requirements.lock from pyproject.toml"
 
@@ -45,6 +46,14 @@ serve: seed
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) check --deploy --fail-level WARNING
 	$(BIN)/gunicorn meetingsite.wsgi --workers $(WORKERS) --bind $(BIND) --access-logfile - --log-level warning
+
+# make backup [BACKUP=path]; make restore BACKUP=path (replaces the database's contents).
+backup: install
+	$(MANAGE) backup $(if $(BACKUP),--output $(BACKUP))
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/<file>"; exit 2; }
+	$(MANAGE) restore --yes $(BACKUP)
 
 superuser: migrate
 	$(MANAGE) createsuperuser
