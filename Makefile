@@ -68,7 +68,7 @@ format: install
 
 test: lint
 	$(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 lock:
 	$(BIN)/python -m pip install --quiet pip-tools

@@ -69,16 +69,15 @@ def database_urls(tmp_path):
         ]
         return
     params = connection.settings_dict
-    admin = f"host={params['HOST']} port={params['PORT'] or 5432} user={params['USER']} dbname=postgres"
-    names = ["meetingsite_backup_source", "meetingsite_backup_target"]
+    port = params["PORT"] or 5432
+    admin = f"host={params['HOST']} port={port} user={params['USER']} dbname=postgres"
+    # One pair per test process, so parallel workers never share a database.
+    names = [f"meetingsite_backup_{os.getpid()}_{role}" for role in ("source", "target")]
     with psycopg.connect(admin, autocommit=True) as conn:
         for name in names:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
             conn.execute(f'CREATE DATABASE "{name}"')
-    yield [
-        f"postgres://{params['USER']}@{params['HOST']}:{params['PORT'] or 5432}/{name}"
-        for name in names
-    ]
+    yield [f"postgres://{params['USER']}@{params['HOST']}:{port}/{name}" for name in names]
     with psycopg.connect(admin, autocommit=True) as conn:
         for name in names:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
