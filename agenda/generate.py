@@ -12,6 +12,7 @@ import zoneinfo
 from django.db import transaction
 
 from delegations.models import Delegation, Meeting, Official, Organization, Participant, fold
+from meetingsite.caching import data_changed
 
 from .models import AgendaItem, Attendance, Room, Session, SessionItem
 
@@ -309,4 +310,5 @@ def generate_meeting(*, organizations, participants, days, seed, current=False):
                 Attendance.objects.bulk_create(attendance, batch_size=BATCH)
                 attendance = []
     Attendance.objects.bulk_create(attendance, batch_size=BATCH)
+    data_changed()  # bulk_create sends no signals
     return meeting

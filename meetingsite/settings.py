@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
-    "meetingsite",
+    "meetingsite.apps.MeetingsiteConfig",
     "delegations",
     "agenda",
 ]
