@@ -12,6 +12,7 @@ import datetime
 import hashlib
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpResponse
@@ -75,7 +76,7 @@ def cached_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") or not settings.PAGE_CACHE:
             return view(request, *args, **kwargs)
         number, changed_at = DataVersion.current()
         language = get_language()

@@ -75,6 +75,7 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 # Behind a load balancer, the client's address is the last hop it adds.
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
@@ -191,6 +192,8 @@ X_FRAME_OPTIONS = "DENY"
 # The cache: this process's memory by default; Redis, shared by every app process, when
 # REDIS_URL is set.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Off only to measure pages uncached (make bench).
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
