@@ -84,7 +84,7 @@ def test_home_shows_the_meeting_at_a_glance(client, meeting):
         "Dates Thursday, 15 February 1996 to Friday, 16 February 1996 "
         "Venue United Nations Headquarters, New York "
         "Convened by H.E. Mr. Boutros Boutros-Ghali, Secretary-General of the United Nations "
-        "Participating organizations 15"
+        "Participating organizations 15 · List of participants"
     ) in page
 
 
@@ -199,6 +199,16 @@ def test_the_current_meeting_also_answers_under_its_slug(client, meeting):
     assert f'href="/meetings/{MEETING_SLUG}/agenda/sessions/{first.pk}/"' in (
         response.content.decode()
     )
+
+
+def test_not_found_page_is_friendly_and_translated(client, meeting):
+    response = client.get("/agenda/sessions/999999/")
+    assert response.status_code == 404
+    page = text(response)
+    assert "Page not found There is no page at this address." in page
+    assert 'action="/i18n/setlang/"' in response.content.decode()
+    response = client.get("/agenda/sessions/999999/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert "Page introuvable" in text(response)
 
 
 def test_unknown_or_unpublished_slug_is_404(client):
