@@ -55,10 +55,10 @@ def meeting_page(view=None, *, missing_status=404):
     return wrapper
 
 
-def _page_url(context, name, *args):
-    slug = context["url_slug"]
-    if slug:
-        return reverse(f"agenda:meeting_{name}", args=[slug, *args])
+def page_url(url_slug, name, *args):
+    """URL of the site page ``name``: under /meetings/<url_slug>/, or bare when it is empty."""
+    if url_slug:
+        return reverse(f"agenda:meeting_{name}", args=[url_slug, *args])
     return reverse(f"agenda:{name}", args=args)
 
 
@@ -172,7 +172,7 @@ def session_detail(request, meeting, context, pk):
 
 def _calendar_response(request, meeting, context, sessions, filename):
     def url_for(session):
-        return request.build_absolute_uri(_page_url(context, "session", session.pk))
+        return request.build_absolute_uri(page_url(context["url_slug"], "session", session.pk))
 
     body = programme_calendar(meeting, sessions, url_for=url_for)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -200,7 +200,7 @@ def programme_json(request, meeting, context):
     sessions = Session.objects.filter(meeting=meeting).for_programme()
 
     def absolute(name, *args):
-        return request.build_absolute_uri(_page_url(context, name, *args))
+        return request.build_absolute_uri(page_url(context["url_slug"], name, *args))
 
     data = {
         "meeting": {

@@ -2,9 +2,10 @@
 the reader's language."""
 
 from django import template
-from django.urls import reverse
 from django.utils.formats import date_format, time_format
 from django.utils.translation import pgettext
+
+from agenda.views import page_url
 
 register = template.Library()
 
@@ -32,7 +33,4 @@ def meeting_url(context, name, *args):
     Pages reached at the bare URLs (the current meeting) link to bare URLs; pages under
     /meetings/<slug>/ link within that meeting.
     """
-    slug = context.get("url_slug")
-    if slug:
-        return reverse(f"agenda:meeting_{name}", args=[slug, *args])
-    return reverse(f"agenda:{name}", args=args)
+    return page_url(context.get("url_slug"), name, *args)
