@@ -374,6 +374,6 @@ def entry_helper():
             Column("representing", css_class="col-md-8"),
         ),
         "special_requirements",
-        Field("DELETE", wrapper_class="form-check"),
+        "DELETE",
     )
     return helper
