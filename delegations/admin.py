@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -86,8 +86,10 @@ def _send_invitations(modeladmin, request, pairs):
 
 
 def _report(modeladmin, request, *, done, errors, done_message):
+    """``done_message`` is a (singular, plural) pair with a %(count)d placeholder."""
     if done:
-        modeladmin.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+        text = ngettext(*done_message, done) % {"count": done}
+        modeladmin.message_user(request, text, messages.SUCCESS)
     for error in errors:
         modeladmin.message_user(request, error, messages.ERROR)
 
@@ -149,9 +151,20 @@ class OrganizationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
             initial={"meeting": Meeting.objects.current()},
         )
         if form.is_valid():
+            meeting = form.cleaned_data["meeting"]
+            if meeting.registration_closed:
+                self.message_user(
+                    request,
+                    gettext(
+                        "Registration for %(meeting)s closed on %(deadline)s: the links open "
+                        "the registration read-only. Move the deadline on the meeting first."
+                    )
+                    % {"meeting": meeting, "deadline": services.deadline_display(meeting)},
+                    messages.WARNING,
+                )
             pairs = [
                 services.delegation_invite(
-                    meeting=form.cleaned_data["meeting"],
+                    meeting=meeting,
                     organization=organization,
                     by=request.user,
                 )
@@ -346,7 +359,10 @@ class DelegationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
             request,
             queryset,
             services.delegation_accredit,
-            gettext("%(count)d delegations accredited."),
+            (
+                gettext_noop("%(count)d delegation accredited."),
+                gettext_noop("%(count)d delegations accredited."),
+            ),
         )
 
     @admin.action(description=_("Withdraw the delegations"), permissions=["change"])
@@ -355,7 +371,10 @@ class DelegationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
             request,
             queryset,
             services.delegation_withdraw,
-            gettext("%(count)d delegations withdrawn."),
+            (
+                gettext_noop("%(count)d delegation withdrawn."),
+                gettext_noop("%(count)d delegations withdrawn."),
+            ),
         )
 
     def _each(self, request, queryset, service, done_message):
@@ -400,7 +419,10 @@ class ParticipantAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
             request,
             queryset,
             services.participant_accredit,
-            gettext("%(count)d participants accredited."),
+            (
+                gettext_noop("%(count)d participant accredited."),
+                gettext_noop("%(count)d participants accredited."),
+            ),
         )
 
     @admin.action(description=_("Cancel the participants"), permissions=["change"])
@@ -409,7 +431,10 @@ class ParticipantAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
             request,
             queryset,
             services.participant_cancel,
-            gettext("%(count)d participants cancelled."),
+            (
+                gettext_noop("%(count)d participant cancelled."),
+                gettext_noop("%(count)d participants cancelled."),
+            ),
         )
 
     def _each(self, request, queryset, service, done_message):

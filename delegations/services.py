@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .models import Delegation, Official, Participant, fold
@@ -102,13 +103,16 @@ def registration_refusal(delegation):
     if delegation.status == Status.WITHDRAWN:
         return _("The secretariat has withdrawn this delegation from the meeting.")
     if delegation.meeting.registration_closed:
-        return _("Registration closed on %(deadline)s (%(zone)s).") % {
-            "deadline": timezone.localtime(
-                delegation.meeting.registration_deadline, delegation.meeting.tz
-            ).strftime("%d %B %Y, %H:%M"),
-            "zone": delegation.meeting.time_zone,
+        return _("Registration closed on %(deadline)s.") % {
+            "deadline": deadline_display(delegation.meeting)
         }
     return ""
+
+
+def deadline_display(meeting):
+    """The registration deadline in the meeting's own time zone, zone named."""
+    local = timezone.localtime(meeting.registration_deadline, meeting.tz)
+    return f"{date_format(local, 'j F Y, H:i')} ({meeting.time_zone})"
 
 
 def _refuse_if_closed(delegation):

@@ -89,7 +89,7 @@ def test_a_token_of_a_cannot_be_used_on_b(client, invited):
     )
     assert response.status_code == 200
     assert errors_of(response) == [
-        "Select a valid choice. %d is not one of the available choices." % salim.pk
+        f"Select a valid choice. {salim.pk} is not one of the available choices."
     ]
     assert Participant.objects.count() == 0
     assert client.get(url(other_token)).context["delegation"] == other
@@ -128,7 +128,7 @@ def test_after_the_deadline_the_registration_is_read_only(client, invited):
     response = client.get(url(token))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Registration closed on 09 January 2026, 18:00 (America/New_York)." in html
+    assert "Registration closed on 9 January 2026, 18:00 (America/New_York)." in html
     assert "<td>H.E. Mr. Salim Ahmed Salim</td>" in html
     assert "<form" not in html.split('id="main"')[1]
     posted = client.post(url(token), form_data(delegation, [{"family_name": "Late"}]))
