@@ -65,7 +65,6 @@ class ParticipantAdminForm(forms.ModelForm):
             "role",
             "representing",
             "badge_number",
-            "status",
             "special_requirements",
         ]
 
