@@ -45,17 +45,18 @@ def _send_invitations(modeladmin, request, pairs):
     """E-mail each (delegation, token) its invitation; tell the user what happened."""
     sent, no_address, failed = [], [], []
     for delegation, token in pairs:
+        url = _registration_url(request, token)
         try:
             recipient = services.invitation_send(
-                delegation=delegation,
-                token=token,
-                registration_url=_registration_url(request, token),
-                by=request.user,
+                delegation=delegation, token=token, registration_url=url, by=request.user
             )
         except OSError as error:  # SMTP and socket errors
             failed.append(f"{delegation.organization} ({error})")
             continue
-        (sent if recipient else no_address).append(delegation.organization)
+        if recipient:
+            sent.append(delegation.organization)
+        else:
+            no_address.append((delegation.organization, url))
     if sent:
         modeladmin.message_user(
             request,
@@ -67,14 +68,17 @@ def _send_invitations(modeladmin, request, pairs):
             % {"count": len(sent)},
             messages.SUCCESS,
         )
-    if no_address:
+    for organization, url in no_address:
+        # The secretariat can still pass the link on by other means (a note verbale,
+        # a telephone call); it is shown to staff once, here, and stored nowhere.
         modeladmin.message_user(
             request,
             gettext(
-                "No e-mail address for %(names)s: enter a focal point e-mail on the "
-                "delegation, then use “Send the invitation again”. Their link was issued."
+                "No e-mail address for %(organization)s. Pass on its private link yourself: "
+                "%(url)s — or enter a focal point e-mail on the delegation and use “Send the "
+                "invitation again”."
             )
-            % {"names": ", ".join(str(name) for name in no_address)},
+            % {"organization": organization, "url": url},
             messages.WARNING,
         )
     if failed:

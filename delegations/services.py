@@ -18,6 +18,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import Delegation, Official, Participant, fold
@@ -216,6 +217,7 @@ def invitation_send(*, delegation, token, registration_url, by=None):
 
 
 def _send(*, template, context, to):
+    context = {**context, "LANGUAGE_CODE": get_language()}
     subject = render_to_string(f"delegations/emails/{template}_subject.txt", context)
     message = EmailMultiAlternatives(
         subject=" ".join(subject.split()),
@@ -400,11 +402,17 @@ def registration_confirm_send(*, delegation, registration_url):
         .select_related("official")
         .order_by("role_order", "official__sort_key")
     )
+    participants = list(participants)
+    for participant in participants:
+        # One line in the plain-text e-mail, whatever line breaks were typed.
+        participant.requirements_line = "; ".join(
+            line.strip() for line in participant.special_requirements.splitlines() if line.strip()
+        )
     context = {
         "delegation": delegation,
         "meeting": delegation.meeting,
         "organization": delegation.organization,
-        "participants": list(participants),
+        "participants": participants,
         "registration_url": registration_url,
     }
     _send(template="confirmation", context=context, to=delegation.focal_point_email)

@@ -9,6 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from delegations import services
 from delegations.models import Delegation, Participant
 from tests.delegations.test_views import form_data, official
 from tests.factories import (
@@ -115,12 +116,16 @@ def test_invite_reports_organizations_without_an_address(secretariat_client, ope
         meeting=open_meeting.pk,
         apply="1",
     )
-    assert shown_messages(done) == [
-        "No e-mail address for Western European Union (WEU): enter a focal point e-mail on "
-        "the delegation, then use “Send the invitation again”. Their link was issued."
-    ]
+    delegation = Delegation.objects.get(organization=organization)
+    [message] = shown_messages(done)
+    token = LINK.search(message).group(1)
+    assert message == (
+        "No e-mail address for Western European Union (WEU). Pass on its private link "
+        f"yourself: http://testserver/register/{token}/ — or enter a focal point e-mail on "
+        "the delegation and use “Send the invitation again”."
+    )
+    assert delegation.token_digest == services.token_digest(token)
     assert mail.outbox == []
-    assert Delegation.objects.get(organization=organization).link_active
 
 
 def test_invite_to_a_closed_meeting_warns(secretariat_client):
