@@ -1,6 +1,7 @@
 """The register (organizations, officials) and who takes part in which meeting."""
 
 import datetime
+import hashlib
 import unicodedata
 import zoneinfo
 from functools import cache
@@ -223,6 +224,11 @@ class Official(models.Model):
         return " ".join(part for part in (self.honorific, self.name) if part)
 
 
+def token_digest(token):
+    """The stored form of a registration token: its SHA-256, in hex."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class DelegationQuerySet(models.QuerySet):
     def for_list(self):
         """Delegations in protocol order with their organization and participants loaded."""
@@ -241,6 +247,20 @@ class DelegationQuerySet(models.QuerySet):
 
     def active(self):
         return self.exclude(status__in=[Delegation.Status.DECLINED, Delegation.Status.WITHDRAWN])
+
+    def for_token(self, token):
+        """The delegation a private registration link opens, or None.
+
+        Looked up by the token's digest, the only form stored; absurdly long tokens are
+        refused before hashing.
+        """
+        if not token or len(token) > 100:
+            return None
+        return (
+            self.select_related("meeting", "organization")
+            .filter(token_digest=token_digest(token))
+            .first()
+        )
 
 
 class Delegation(models.Model):
@@ -348,6 +368,16 @@ class Delegation(models.Model):
         return bool(self.token_digest) and self.link_revoked_at is None
 
 
+class ParticipantQuerySet(models.QuerySet):
+    def listed(self):
+        """Participants not cancelled, head first, with their officials loaded."""
+        return (
+            self.exclude(status=Participant.Status.CANCELLED)
+            .select_related("official")
+            .order_by("role_order", "official__sort_key")
+        )
+
+
 class Participant(models.Model):
     class Role(models.TextChoices):
         HEAD = "head", _("Head of delegation")
@@ -385,6 +415,7 @@ class Participant(models.Model):
         _("special requirements"), blank=True, help_text=_("Access, dietary or other needs.")
     )
 
+    objects = ParticipantQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

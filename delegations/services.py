@@ -6,7 +6,6 @@ for a focal point using a private link); simple-history records it, with the tim
 the previous values, on every row it saves.
 """
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -21,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .models import Delegation, Official, Participant, fold
+from .models import Delegation, Official, Participant, fold, token_digest
 
 Status = Delegation.Status
 
@@ -37,11 +36,6 @@ TRANSITIONS = {
 }
 
 CHANGE_REASON_LENGTH = 100  # simple-history's history_change_reason column
-
-
-def token_digest(token):
-    """The stored form of a registration token: its SHA-256, in hex."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def delegation_lock(*, pk):
@@ -396,13 +390,7 @@ def registration_confirm_send(*, delegation, registration_url):
     """E-mail the focal point what is now registered. Returns the address, or ""."""
     if not delegation.focal_point_email:
         return ""
-    participants = (
-        Participant.objects.filter(delegation=delegation)
-        .exclude(status=Participant.Status.CANCELLED)
-        .select_related("official")
-        .order_by("role_order", "official__sort_key")
-    )
-    participants = list(participants)
+    participants = list(Participant.objects.filter(delegation=delegation).listed())
     for participant in participants:
         # One line in the plain-text e-mail, whatever line breaks were typed.
         participant.requirements_line = "; ".join(

@@ -22,8 +22,6 @@ from .forms import (
 )
 from .models import Delegation, Official, Participant
 
-MAX_TOKEN_LENGTH = 100
-
 
 def _private(response):
     response["Referrer-Policy"] = "no-referrer"
@@ -32,22 +30,11 @@ def _private(response):
 
 
 def _delegation_for(token):
-    if len(token) > MAX_TOKEN_LENGTH:
-        return None
-    return (
-        Delegation.objects.select_related("meeting", "organization")
-        .filter(token_digest=services.token_digest(token))
-        .first()
-    )
+    return Delegation.objects.for_token(token)
 
 
 def _participants(delegation):
-    return list(
-        Participant.objects.filter(delegation=delegation)
-        .exclude(status=Participant.Status.CANCELLED)
-        .select_related("official")
-        .order_by("role_order", "official__sort_key")
-    )
+    return list(Participant.objects.filter(delegation=delegation).listed())
 
 
 def _refused(request, delegation, *, status):
