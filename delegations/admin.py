@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -89,10 +89,21 @@ def _send_invitations(modeladmin, request, pairs):
         )
 
 
-def _report(modeladmin, request, *, done, errors, done_message):
-    """``done_message`` is a (singular, plural) pair with a %(count)d placeholder."""
+def _apply_each(modeladmin, request, objects, change, done_message):
+    """Run ``change`` on each object; report how many went through and why others did not.
+
+    ``done_message`` is an ``ngettext_lazy`` message numbered by "count".
+    """
+    done, errors = 0, []
+    for obj in objects:
+        try:
+            change(obj)
+        except ValidationError as error:
+            errors.extend(error.messages)
+        else:
+            done += 1
     if done:
-        text = ngettext(*done_message, done) % {"count": done}
+        text = done_message % {"count": done}
         modeladmin.message_user(request, text, messages.SUCCESS)
     for error in errors:
         modeladmin.message_user(request, error, messages.ERROR)
@@ -363,9 +374,8 @@ class DelegationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
             request,
             queryset,
             services.delegation_accredit,
-            (
-                gettext_noop("%(count)d delegation accredited."),
-                gettext_noop("%(count)d delegations accredited."),
+            ngettext_lazy(
+                "%(count)d delegation accredited.", "%(count)d delegations accredited.", "count"
             ),
         )
 
@@ -375,22 +385,19 @@ class DelegationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
             request,
             queryset,
             services.delegation_withdraw,
-            (
-                gettext_noop("%(count)d delegation withdrawn."),
-                gettext_noop("%(count)d delegations withdrawn."),
+            ngettext_lazy(
+                "%(count)d delegation withdrawn.", "%(count)d delegations withdrawn.", "count"
             ),
         )
 
     def _each(self, request, queryset, service, done_message):
-        done, errors = 0, []
-        for delegation in queryset.select_related("meeting", "organization"):
-            try:
-                service(delegation=delegation, by=request.user)
-            except ValidationError as error:
-                errors.extend(error.messages)
-            else:
-                done += 1
-        _report(self, request, done=done, errors=errors, done_message=done_message)
+        _apply_each(
+            self,
+            request,
+            queryset.select_related("meeting", "organization"),
+            lambda delegation: service(delegation=delegation, by=request.user),
+            done_message,
+        )
 
 
 @admin.register(Participant)
@@ -423,9 +430,8 @@ class ParticipantAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
             request,
             queryset,
             services.participant_accredit,
-            (
-                gettext_noop("%(count)d participant accredited."),
-                gettext_noop("%(count)d participants accredited."),
+            ngettext_lazy(
+                "%(count)d participant accredited.", "%(count)d participants accredited.", "count"
             ),
         )
 
@@ -435,19 +441,16 @@ class ParticipantAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
             request,
             queryset,
             services.participant_cancel,
-            (
-                gettext_noop("%(count)d participant cancelled."),
-                gettext_noop("%(count)d participants cancelled."),
+            ngettext_lazy(
+                "%(count)d participant cancelled.", "%(count)d participants cancelled.", "count"
             ),
         )
 
     def _each(self, request, queryset, service, done_message):
-        done, errors = 0, []
-        for participant in queryset:
-            try:
-                service(participant=participant, by=request.user)
-            except ValidationError as error:
-                errors.extend(error.messages)
-            else:
-                done += 1
-        _report(self, request, done=done, errors=errors, done_message=done_message)
+        _apply_each(
+            self,
+            request,
+            queryset,
+            lambda participant: service(participant=participant, by=request.user),
+            done_message,
+        )

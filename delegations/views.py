@@ -52,6 +52,24 @@ def _refused(request, delegation, *, status):
     return _private(render(request, "delegations/closed.html", context, status=status))
 
 
+def _open(request, token, *, to_change):
+    """The link's delegation, or the response that refuses it.
+
+    Unknown links answer 404, revoked ones 410 (showing nothing of the delegation);
+    when ``to_change`` and registration is closed, the registration is shown read-only,
+    and a POST is refused with 403.
+    """
+    delegation = _delegation_for(token)
+    if delegation is None:
+        return None, _refused(request, None, status=404)
+    if not delegation.link_active:
+        return delegation, _refused(request, delegation, status=410)
+    if to_change and services.registration_refusal(delegation):
+        status = 403 if request.method == "POST" else 200
+        return delegation, _refused(request, delegation, status=status)
+    return delegation, None
+
+
 def _link(request, name, token):
     return request.build_absolute_uri(reverse(f"registration:{name}", args=[token]))
 
@@ -59,13 +77,9 @@ def _link(request, name, token):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def register(request, token):
-    delegation = _delegation_for(token)
-    if delegation is None:
-        return _refused(request, None, status=404)
-    if not delegation.link_active:
-        return _refused(request, delegation, status=410)
-    if services.registration_refusal(delegation):
-        return _refused(request, delegation, status=403 if request.method == "POST" else 200)
+    delegation, refused = _open(request, token, to_change=True)
+    if refused:
+        return refused
 
     participants = _participants(delegation)
     officials = list(
@@ -139,11 +153,9 @@ def register(request, token):
 @never_cache
 @require_http_methods(["GET"])
 def done(request, token):
-    delegation = _delegation_for(token)
-    if delegation is None:
-        return _refused(request, None, status=404)
-    if not delegation.link_active:
-        return _refused(request, delegation, status=410)
+    delegation, refused = _open(request, token, to_change=False)
+    if refused:
+        return refused
     context = {
         "delegation": delegation,
         "meeting": delegation.meeting,
@@ -157,13 +169,9 @@ def done(request, token):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def decline(request, token):
-    delegation = _delegation_for(token)
-    if delegation is None:
-        return _refused(request, None, status=404)
-    if not delegation.link_active:
-        return _refused(request, delegation, status=410)
-    if services.registration_refusal(delegation):
-        return _refused(request, delegation, status=403 if request.method == "POST" else 200)
+    delegation, refused = _open(request, token, to_change=True)
+    if refused:
+        return refused
     error = None
     if request.method == "POST":
         try:
