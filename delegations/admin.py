@@ -343,8 +343,11 @@ class DelegationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         description=_("Send the invitation again (with a new link)"), permissions=["change"]
     )
     def send_invitation(self, request, queryset):
+        # Inviting again also brings back a delegation that declined or was withdrawn.
         pairs = [
-            (delegation, services.link_issue(delegation=delegation, by=request.user))
+            services.delegation_invite(
+                meeting=delegation.meeting, organization=delegation.organization, by=request.user
+            )
             for delegation in queryset.select_related("meeting", "organization")
         ]
         _send_invitations(self, request, pairs)

@@ -191,6 +191,22 @@ class ParticipantEntryForm(forms.Form):
                     code="name_required",
                 ),
             )
+        family = data.get("family_name")
+        if official is not None and family and fold(family) != fold(official.family_name):
+            # Typing another name over a chosen official would rename that person in the
+            # register, and in every meeting they took part in.
+            self.add_error(
+                "family_name",
+                ValidationError(
+                    _(
+                        "%(official)s is chosen above, but this family name is different. "
+                        "Leave the name empty to keep the register's, or choose “a new "
+                        "person”."
+                    )
+                    % {"official": official.name},
+                    code="name_mismatch",
+                ),
+            )
         return data
 
     def person(self):

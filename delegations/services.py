@@ -301,6 +301,13 @@ def registration_save(*, delegation, details, entries, version, reason=""):
                     % {"name": entry.official, "organization": locked.organization},
                     code="wrong_organization",
                 )
+            renamed = official is not None and entry.family_name
+            if renamed and fold(entry.family_name) != fold(official.family_name):
+                raise ValidationError(
+                    _("%(name)s cannot be renamed to %(family)s here.")
+                    % {"name": official.name, "family": entry.family_name},
+                    code="name_mismatch",
+                )
             if official is None:
                 official = by_name.get(fold(f"{entry.given_name} {entry.family_name}"))
             if official is None:

@@ -238,3 +238,12 @@ def test_admin_participant_form_refuses_the_seat_over_the_limit(secretariat_clie
     assert response.context["adminform"].form.non_field_errors() == [
         "The delegation has no seat left (1 allowed)."
     ]
+
+
+def test_send_again_brings_back_a_declined_delegation(secretariat_client, invited):
+    delegation, _token = invited
+    services.delegation_decline(delegation=delegation, version=delegation.version)
+    act(secretariat_client, "delegation", "send_invitation", [delegation])
+    delegation.refresh_from_db()
+    assert delegation.status == "invited"
+    assert len(mail.outbox) == 1

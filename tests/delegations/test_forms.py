@@ -119,3 +119,23 @@ def test_participant_initial_comes_from_the_register():
         "special_requirements": "None",
     }
     assert Official.objects.count() == 1
+
+
+def test_typing_another_family_name_over_a_chosen_official_is_refused():
+    salim = OfficialFactory(given_name="Salim Ahmed", family_name="Salim")
+    form = ParticipantEntryForm(
+        data={"official": str(salim.pk), "family_name": "Someone Else", "role": "head"},
+        officials=[salim],
+    )
+    assert form.errors == {
+        "family_name": [
+            "Salim Ahmed Salim is chosen above, but this family name is different. Leave the "
+            "name empty to keep the register's, or choose “a new person”."
+        ]
+    }
+    # The same name with other accents or case is a correction, and allowed.
+    form = ParticipantEntryForm(
+        data={"official": str(salim.pk), "family_name": "SALÍM", "role": "head"},
+        officials=[salim],
+    )
+    assert form.is_valid(), form.errors

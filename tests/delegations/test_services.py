@@ -402,3 +402,13 @@ def test_confirmation_lists_what_was_registered(invited):
 def test_unused_factory_delegation_has_no_link():
     delegation = DelegationFactory()
     assert delegation.link_active is False
+
+
+def test_registration_save_does_not_rename_a_chosen_official(invited):
+    delegation, _token = invited
+    salim = officials_of(delegation)["Salim"]
+    with pytest.raises(ValidationError) as error:
+        save(delegation, [Entry(official=salim, family_name="Impostor", role=HEAD)])
+    assert error.value.messages == ["Salim Ahmed Salim cannot be renamed to Impostor here."]
+    salim.refresh_from_db()
+    assert salim.family_name == "Salim"
