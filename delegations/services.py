@@ -46,9 +46,12 @@ def delegation_lock(*, pk):
     requests for the same delegation queue at this line and each one counts the
     participants only after the previous one has committed: the last seat cannot be
     given twice. A database constraint cannot do this (it would have to count rows).
-    SQLite ignores FOR UPDATE but lets one transaction write at a time; the version is
-    also bumped with a compare-and-set UPDATE (see ``_bump_version``), which holds on
-    both databases. Must be called inside ``transaction.atomic()``.
+    SQLite has no row locks and Django drops FOR UPDATE there, but SQLite lets one
+    transaction write at a time: a second writer that counted before the first
+    committed waits and then fails with "database is locked" rather than writing on a
+    stale count (SQLite serves development and the demo; production runs PostgreSQL).
+    The version is also raised with a compare-and-set UPDATE (``_bump_version``), which
+    catches a stale edit on both databases. Must be called inside ``transaction.atomic()``.
     """
     return (
         Delegation.objects.select_for_update().select_related("meeting", "organization").get(pk=pk)
