@@ -412,3 +412,18 @@ def test_registration_save_does_not_rename_a_chosen_official(invited):
     assert error.value.messages == ["Salim Ahmed Salim cannot be renamed to Impostor here."]
     salim.refresh_from_db()
     assert salim.family_name == "Salim"
+
+
+def test_a_failure_half_way_rolls_back_what_was_already_written(invited):
+    delegation, _token = invited
+    before = Official.objects.count()
+    entries = [
+        Entry(official=None, family_name="Written First", role=HEAD),
+        Entry(official=None, family_name="Broken", email="not an address"),
+    ]
+    with pytest.raises(ValidationError) as error:
+        save(delegation, entries, details={**DETAILS, "representing": "the presidency"})
+    assert error.value.message_dict == {"email": ["Enter a valid email address."]}
+    assert Official.objects.count() == before
+    delegation.refresh_from_db()
+    assert (delegation.representing, delegation.status) == ("", "invited")
