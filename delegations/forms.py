@@ -316,6 +316,13 @@ class RegistrationFormSet(forms.BaseFormSet):
                     code="no_participant",
                 )
             )
+        for form in listed[self.seats :]:
+            form.add_error(
+                None,
+                ValidationError(
+                    _("No seat is left for this participant."), code="too_many_participants"
+                ),
+            )
         if len(listed) > self.seats:
             errors.append(
                 ValidationError(

@@ -216,7 +216,10 @@ def test_coming_back_shows_the_registration_and_can_change_it(client, invited):
         ),
         (
             [{"family_name": f"P{n}", "role": "head" if n == 0 else "adviser"} for n in range(4)],
-            ["The delegation has 3 seats; 4 participants are listed. Remove 1."],
+            [
+                "The delegation has 3 seats; 4 participants are listed. Remove 1.",
+                "No seat is left for this participant.",
+            ],
         ),
         (
             [{"given_name": "Ana", "role": "head"}],
