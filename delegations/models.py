@@ -231,16 +231,12 @@ def token_digest(token):
 
 class DelegationQuerySet(models.QuerySet):
     def for_list(self):
-        """Delegations in protocol order with their organization and participants loaded."""
+        """Delegations in protocol order, with their organization and listed participants
+        (cancelled ones left out, head first) loaded."""
         return (
             self.select_related("organization", "meeting")
             .prefetch_related(
-                models.Prefetch(
-                    "participants",
-                    queryset=Participant.objects.select_related("official").order_by(
-                        "role_order", "official__sort_key"
-                    ),
-                )
+                models.Prefetch("participants", queryset=Participant.objects.listed())
             )
             .order_by(F("protocol_order").asc(nulls_last=True), "organization__sort_name")
         )
