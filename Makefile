@@ -6,13 +6,16 @@ MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install fonts run test lint format migrate seed superuser lock clean
+.PHONY: help install fonts run serve backup restore test lint format migrate seed superuser lock clean messages translations browser
 
 help:
 	@echo "make run    set everything up and serve the 1996 meeting at http://127.0.0.1:8000/"
 	@echo "make test   set up and run ruff and the whole test suite"
+	@echo "make serve  run as in production: gunicorn, DEBUG off, hashed compressed static files"
+	@echo "make backup / make restore BACKUP=file   back up or restore the database"
 	@echo "make lint   ruff lint and format check"
 	@echo "make lock   re-pin requirements.lock from pyproject.toml"
+	@echo "make messages  re-extract every string into locale/fr/LC_MESSAGES/django.po and compile it"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,9 +43,28 @@ migrate: install
 seed: migrate
 	$(MANAGE) seed_meeting
 
-run: seed
+run: seed translations
 	$(MANAGE) ensure_admin
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# Production-like serving. SECRET_KEY comes from the environment; when it is unset a
+# random one is kept in .secret_key (git-ignored) so sessions survive restarts.
+WORKERS ?= 4
+BIND ?= 127.0.0.1:8000
+serve: export DEBUG = false
+serve: export SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null || (umask 077; $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" | tee .secret_key))
+serve: seed translations
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) check --deploy --fail-level WARNING
+	$(BIN)/gunicorn meetingsite.wsgi --workers $(WORKERS) --bind $(BIND) --access-logfile - --log-level warning
+
+# make backup [BACKUP=path]; make restore BACKUP=path (replaces the database's contents).
+backup: install
+	$(MANAGE) backup $(if $(BACKUP),--output $(BACKUP))
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/<file>"; exit 2; }
+	$(MANAGE) restore --yes $(BACKUP)
 
 superuser: migrate
 	$(MANAGE) createsuperuser
@@ -55,9 +77,24 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint
+test: lint translations browser
 	$(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
+
+# Compiled with polib (a pinned dependency), so GNU gettext is not needed to run or test.
+translations: install
+	$(MANAGE) compile_translations
+
+# Extracting strings needs GNU gettext's xgettext; installed here when missing.
+messages: install
+	@command -v xgettext >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext)
+	$(MANAGE) makemessages --locale fr --no-obsolete --ignore ".venv/*" --ignore "staticfiles/*"
+	$(MANAGE) compile_translations
+
+# The browser tests drive Debian's Chromium (Playwright cannot download its own here).
+# Without it they skip, or fail when BROWSER_TESTS_REQUIRED is set (as .ci/run does).
+browser:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || echo "Could not install chromium: the browser tests will skip."
 
 lock:
 	$(BIN)/python -m pip install --quiet pip-tools

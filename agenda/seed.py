@@ -288,7 +288,8 @@ def seed_meeting():
         start_date=datetime.date(1996, 2, 15),
         end_date=datetime.date(1996, 2, 16),
         time_zone=TIME_ZONE,
-        registration_deadline=datetime.datetime(1996, 2, 9, 18, 0, tzinfo=tz),
+        # The press release gives no deadline; the secretariat sets one in the admin.
+        registration_deadline=None,
         seats_per_delegation=5,
         is_published=True,
         is_current=not Meeting.objects.filter(is_current=True).exists(),

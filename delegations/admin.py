@@ -1,8 +1,15 @@
-from django.contrib import admin
-from django.db.models import Count, Q
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Q
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from .forms import ParticipantFormSet
+from . import services
+from .forms import ParticipantAdminForm, ParticipantFormSet
 from .models import Delegation, Meeting, Official, Organization, Participant, fold
 
 
@@ -30,8 +37,84 @@ class FoldedSearchMixin:
         return results, may_have_duplicates
 
 
+def _registration_url(request, token):
+    return request.build_absolute_uri(reverse("registration:register", args=[token]))
+
+
+def _send_invitations(modeladmin, request, pairs):
+    """E-mail each (delegation, token) its invitation; tell the user what happened."""
+    sent, no_address, failed = [], [], []
+    for delegation, token in pairs:
+        url = _registration_url(request, token)
+        try:
+            recipient = services.invitation_send(
+                delegation=delegation, token=token, registration_url=url, by=request.user
+            )
+        except OSError as error:  # SMTP and socket errors
+            failed.append(f"{delegation.organization} ({error})")
+            continue
+        if recipient:
+            sent.append(delegation.organization)
+        else:
+            no_address.append((delegation.organization, url))
+    if sent:
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "Invitation e-mailed to %(count)d delegation.",
+                "Invitations e-mailed to %(count)d delegations.",
+                len(sent),
+            )
+            % {"count": len(sent)},
+            messages.SUCCESS,
+        )
+    for organization, url in no_address:
+        # The secretariat can still pass the link on by other means (a note verbale,
+        # a telephone call); it is shown to staff once, here, and stored nowhere.
+        modeladmin.message_user(
+            request,
+            gettext(
+                "No e-mail address for %(organization)s. Pass on its private link yourself: "
+                "%(url)s — or enter a focal point e-mail on the delegation and use “Send the "
+                "invitation again”."
+            )
+            % {"organization": organization, "url": url},
+            messages.WARNING,
+        )
+    if failed:
+        modeladmin.message_user(
+            request,
+            gettext("Could not send the invitation to %(names)s.") % {"names": "; ".join(failed)},
+            messages.ERROR,
+        )
+
+
+def _apply_each(modeladmin, request, objects, change, done_message):
+    """Run ``change`` on each object; report how many went through and why others did not.
+
+    ``done_message`` is an ``ngettext_lazy`` message numbered by "count".
+    """
+    done, errors = 0, []
+    for obj in objects:
+        try:
+            change(obj)
+        except ValidationError as error:
+            errors.extend(error.messages)
+        else:
+            done += 1
+    if done:
+        text = done_message % {"count": done}
+        modeladmin.message_user(request, text, messages.SUCCESS)
+    for error in errors:
+        modeladmin.message_user(request, error, messages.ERROR)
+
+
+class InviteForm(forms.Form):
+    meeting = forms.ModelChoiceField(label=_("Meeting"), queryset=Meeting.objects.all())
+
+
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(SimpleHistoryAdmin):
     list_display = ["short_title", "start_date", "end_date", "venue", "is_current", "is_published"]
     list_filter = ["is_published", "is_current"]
     search_fields = ["title", "short_title", "venue"]
@@ -66,12 +149,58 @@ class OfficialInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class OrganizationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["name", "acronym", "kind", "headquarters", "official_count"]
     list_filter = ["kind"]
     search_fields = ["name", "acronym", "headquarters"]
     folded_search_fields = ["sort_name"]
     inlines = [OfficialInline]
+
+    actions = ["invite"]
+
+    @admin.action(description=_("Invite to a meeting…"), permissions=["invite"])
+    def invite(self, request, queryset):
+        """Choose the meeting on an intermediate page, then invite every organization."""
+        form = InviteForm(
+            request.POST if "apply" in request.POST else None,
+            initial={"meeting": Meeting.objects.current()},
+        )
+        if form.is_valid():
+            meeting = form.cleaned_data["meeting"]
+            if meeting.registration_closed:
+                self.message_user(
+                    request,
+                    gettext(
+                        "Registration for %(meeting)s closed on %(deadline)s: the links open "
+                        "the registration read-only. Move the deadline on the meeting first."
+                    )
+                    % {"meeting": meeting, "deadline": services.deadline_display(meeting)},
+                    messages.WARNING,
+                )
+            pairs = [
+                services.delegation_invite(
+                    meeting=meeting,
+                    organization=organization,
+                    by=request.user,
+                )
+                for organization in queryset
+            ]
+            _send_invitations(self, request, pairs)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Invite organizations to a meeting"),
+            "opts": self.model._meta,
+            "organizations": queryset,
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "delegations/admin/invite.html", context)
+
+    def has_invite_permission(self, request):
+        return request.user.has_perms(
+            ["delegations.add_delegation", "delegations.change_delegation"]
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_official_count=Count("officials"))
@@ -82,7 +211,7 @@ class OrganizationAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class OfficialAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["full_name", "organization", "position", "country"]
     list_filter = ["organization__kind", "organization"]
     list_select_related = ["organization"]
@@ -115,18 +244,22 @@ class ParticipantInline(admin.TabularInline):
     model = Participant
     formset = ParticipantFormSet
     fields = ["official", "role", "representing", "badge_number", "status", "special_requirements"]
+    # Statuses move through the actions (accredit, cancel), which record the transition.
+    readonly_fields = ["status"]
     autocomplete_fields = ["official"]
     extra = 0
 
 
 @admin.register(Delegation)
-class DelegationAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class DelegationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = [
         "organization",
         "meeting",
         "status",
         "seats",
         "participant_count",
+        "link_status",
+        "invitation_sent_at",
         "protocol_order",
     ]
     list_filter = ["meeting", "status", "organization__kind"]
@@ -135,6 +268,17 @@ class DelegationAdmin(FoldedSearchMixin, admin.ModelAdmin):
     folded_search_fields = ["organization__sort_name"]
     autocomplete_fields = ["meeting", "organization"]
     inlines = [ParticipantInline]
+    readonly_fields = [
+        "status",
+        "link_status",
+        "link_issued_at",
+        "link_revoked_at",
+        "invitation_sent_at",
+        "registered_at",
+        "version",
+    ]
+    history_list_display = ["status", "version"]
+    actions = ["send_invitation", "revoke_link", "accredit", "withdraw"]
     fieldsets = [
         (None, {"fields": ["meeting", "organization", "status", "representing"]}),
         (_("Seats and protocol"), {"fields": ["seats_allowed", "protocol_order"]}),
@@ -146,6 +290,19 @@ class DelegationAdmin(FoldedSearchMixin, admin.ModelAdmin):
                     "focal_point_email",
                     "focal_point_phone",
                     "credentials_received",
+                ]
+            },
+        ),
+        (
+            _("Registration link"),
+            {
+                "fields": [
+                    "link_status",
+                    "link_issued_at",
+                    "link_revoked_at",
+                    "invitation_sent_at",
+                    "registered_at",
+                    "version",
                 ]
             },
         ),
@@ -166,9 +323,89 @@ class DelegationAdmin(FoldedSearchMixin, admin.ModelAdmin):
     def participant_count(self, obj):
         return obj._participant_count
 
+    @admin.display(description=_("registration link"))
+    def link_status(self, obj):
+        if obj.link_active:
+            return gettext("active")
+        if obj.link_revoked_at:
+            return gettext("revoked")
+        return gettext("none")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # A secretariat edit is a change too: a focal point with the form open gets
+            # "changed meanwhile" instead of overwriting it. Read under the row lock
+            # (the admin saves in one transaction) so the increment is not lost.
+            obj.version = services.delegation_lock(pk=obj.pk).version + 1
+        super().save_model(request, obj, form, change)
+
+    @admin.action(
+        description=_("Send the invitation again (with a new link)"), permissions=["change"]
+    )
+    def send_invitation(self, request, queryset):
+        # Inviting again also brings back a delegation that declined or was withdrawn.
+        pairs = [
+            services.delegation_invite(
+                meeting=delegation.meeting, organization=delegation.organization, by=request.user
+            )
+            for delegation in queryset.select_related("meeting", "organization")
+        ]
+        _send_invitations(self, request, pairs)
+
+    @admin.action(description=_("Revoke the registration link"), permissions=["change"])
+    def revoke_link(self, request, queryset):
+        done = sum(
+            services.link_revoke(delegation=delegation, by=request.user) for delegation in queryset
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d registration link revoked.",
+                "%(count)d registration links revoked.",
+                done,
+            )
+            % {"count": done},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Accredit the delegations and their nominated participants"),
+        permissions=["change"],
+    )
+    def accredit(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            services.delegation_accredit,
+            ngettext_lazy(
+                "%(count)d delegation accredited.", "%(count)d delegations accredited.", "count"
+            ),
+        )
+
+    @admin.action(description=_("Withdraw the delegations"), permissions=["change"])
+    def withdraw(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            services.delegation_withdraw,
+            ngettext_lazy(
+                "%(count)d delegation withdrawn.", "%(count)d delegations withdrawn.", "count"
+            ),
+        )
+
+    def _each(self, request, queryset, service, done_message):
+        _apply_each(
+            self,
+            request,
+            queryset.select_related("meeting", "organization"),
+            lambda delegation: service(delegation=delegation, by=request.user),
+            done_message,
+        )
+
 
 @admin.register(Participant)
-class ParticipantAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class ParticipantAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    form = ParticipantAdminForm
     list_display = ["official", "delegation", "role", "status", "badge_number"]
     list_filter = ["delegation__meeting", "role", "status"]
     list_select_related = ["official", "delegation__organization", "delegation__meeting"]
@@ -181,3 +418,42 @@ class ParticipantAdmin(FoldedSearchMixin, admin.ModelAdmin):
     ]
     folded_search_fields = ["official__sort_key"]
     autocomplete_fields = ["delegation", "official"]
+    readonly_fields = ["status"]
+    history_list_display = ["status", "role"]
+    actions = ["accredit", "cancel"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # The delegation's registration changed: a focal point's open form is now stale.
+        Delegation.objects.filter(pk=obj.delegation_id).update(version=F("version") + 1)
+
+    @admin.action(description=_("Accredit the participants"), permissions=["change"])
+    def accredit(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            services.participant_accredit,
+            ngettext_lazy(
+                "%(count)d participant accredited.", "%(count)d participants accredited.", "count"
+            ),
+        )
+
+    @admin.action(description=_("Cancel the participants"), permissions=["change"])
+    def cancel(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            services.participant_cancel,
+            ngettext_lazy(
+                "%(count)d participant cancelled.", "%(count)d participants cancelled.", "count"
+            ),
+        )
+
+    def _each(self, request, queryset, service, done_message):
+        _apply_each(
+            self,
+            request,
+            queryset,
+            lambda participant: service(participant=participant, by=request.user),
+            done_message,
+        )

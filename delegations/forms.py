@@ -1,9 +1,12 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
-from .models import Participant
+from .models import Delegation, Participant, fold
+from .services import Entry, delegation_lock
 
 
 class ParticipantFormSet(forms.BaseInlineFormSet):
@@ -16,6 +19,11 @@ class ParticipantFormSet(forms.BaseInlineFormSet):
     """
 
     def clean(self):
+        if self.instance.pk:
+            # The admin saves inside one transaction: holding the delegation's row lock
+            # from here to the commit makes the seat count below, and each row's own
+            # count, safe against a focal point saving at the same moment.
+            delegation_lock(pk=self.instance.pk)
         super().clean()
         if any(self.errors):
             return
@@ -44,3 +52,350 @@ class ParticipantFormSet(forms.BaseInlineFormSet):
                 % {"seats": seats, "count": len(active)},
                 code="too_many_participants",
             )
+
+
+class ParticipantAdminForm(forms.ModelForm):
+    """The admin's form for one participant: the seat count runs under the row lock."""
+
+    class Meta:
+        model = Participant
+        fields = [
+            "delegation",
+            "official",
+            "role",
+            "representing",
+            "badge_number",
+            "special_requirements",
+        ]
+
+    def clean(self):
+        delegation = self.cleaned_data.get("delegation")
+        if delegation is not None:
+            # Locked until the admin's transaction commits, so the model's seat check
+            # (run right after this method) counts what is really there.
+            delegation_lock(pk=delegation.pk)
+        return super().clean()
+
+
+# --- the focal point's form ----------------------------------------------------------
+
+
+class DelegationDetailsForm(forms.ModelForm):
+    """The delegation's own details, plus the version the page was built from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    representing = forms.CharField(
+        label=gettext_lazy("Representing"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("For example “the presidency of the European Union”."),
+    )
+
+    class Meta:
+        model = Delegation
+        fields = ["focal_point_name", "focal_point_email", "focal_point_phone", "representing"]
+        help_texts = {
+            "focal_point_name": gettext_lazy(
+                "The person the secretariat contacts about this delegation: you, most likely."
+            ),
+            "focal_point_email": gettext_lazy("The confirmation is sent here."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["focal_point_name"].required = True
+        self.fields["focal_point_email"].required = True
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(
+                Column("focal_point_name", css_class="col-md-4"),
+                Column("focal_point_email", css_class="col-md-4"),
+                Column("focal_point_phone", css_class="col-md-4"),
+            ),
+            "representing",
+            "version",
+        )
+
+    def details(self):
+        return {field: self.cleaned_data[field] for field in self._meta.fields}
+
+
+class ParticipantEntryForm(forms.Form):
+    """One participant: an existing official of the organization, or a new person."""
+
+    official = forms.TypedChoiceField(
+        label=gettext_lazy("Official already known to the secretariat"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=gettext_lazy("Or leave “a new person” and fill in the name below."),
+    )
+    honorific = forms.CharField(
+        label=gettext_lazy("Honorific"),
+        max_length=40,
+        required=False,
+        help_text=gettext_lazy("H.E. Mr., Ms., Dr …"),
+    )
+    given_name = forms.CharField(label=gettext_lazy("Given name"), max_length=100, required=False)
+    family_name = forms.CharField(
+        label=gettext_lazy("Family name"), max_length=100, required=False
+    )
+    position = forms.CharField(label=gettext_lazy("Position"), max_length=300, required=False)
+    email = forms.EmailField(
+        label=gettext_lazy("E-mail"),
+        required=False,
+        help_text=gettext_lazy("Seen by the secretariat only."),
+    )
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"),
+        choices=Participant.Role.choices,
+        initial=Participant.Role.ADVISER,
+    )
+    representing = forms.CharField(
+        label=gettext_lazy("Representing"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy("Only if not the organization itself."),
+    )
+    special_requirements = forms.CharField(
+        label=gettext_lazy("Special requirements"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Access, dietary or other needs."),
+    )
+
+    def __init__(self, *args, officials=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # A plain choice list built once for the whole formset: a ModelChoiceField
+        # would query the officials again for every row.
+        self.officials = {official.pk: official for official in officials}
+        self.fields["official"].choices = [("", _("— a new person —"))] + [
+            (official.pk, official_label(official)) for official in officials
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if self.has_error("official"):
+            return data
+        official = self.officials.get(data.get("official"))
+        data["official"] = official
+        if official is None and not data.get("family_name") and not self.has_error("family_name"):
+            self.add_error(
+                "family_name",
+                ValidationError(
+                    _("Give the family name, or choose an official from the list."),
+                    code="name_required",
+                ),
+            )
+        family = data.get("family_name")
+        if official is not None and family and fold(family) != fold(official.family_name):
+            # Typing another name over a chosen official would rename that person in the
+            # register, and in every meeting they took part in.
+            self.add_error(
+                "family_name",
+                ValidationError(
+                    _(
+                        "%(official)s is chosen above, but this family name is different. "
+                        "Leave the name empty to keep the register's, or choose “a new "
+                        "person”."
+                    )
+                    % {"official": official.name},
+                    code="name_mismatch",
+                ),
+            )
+        return data
+
+    def person(self):
+        """What identifies the person of this row: an official's key, or the folded name."""
+        official = self.cleaned_data.get("official")
+        given = self.cleaned_data.get("given_name", "")
+        family = self.cleaned_data.get("family_name", "")
+        if official is not None:
+            return ("official", official.pk)
+        folded = fold(f"{given} {family}")
+        for candidate in self.officials.values():
+            if fold(candidate.name) == folded:
+                return ("official", candidate.pk)
+        return ("name", folded)
+
+    def display_name(self):
+        official = self.cleaned_data.get("official")
+        if official is not None and not self.cleaned_data.get("family_name"):
+            return official.name
+        parts = (self.cleaned_data.get("given_name"), self.cleaned_data.get("family_name"))
+        return " ".join(part for part in parts if part)
+
+    def entry(self):
+        data = self.cleaned_data
+        return Entry(
+            official=data["official"],
+            **{
+                field: data[field]
+                for field in (
+                    "honorific",
+                    "given_name",
+                    "family_name",
+                    "position",
+                    "email",
+                    "role",
+                    "representing",
+                    "special_requirements",
+                )
+            },
+        )
+
+
+def official_label(official):
+    return (
+        f"{official.full_name} — {official.position}" if official.position else official.full_name
+    )
+
+
+class RegistrationFormSet(forms.BaseFormSet):
+    """The participants as a whole: one head, the seats, nobody twice."""
+
+    def __init__(self, *args, seats, officials=(), **kwargs):
+        self.seats = seats
+        kwargs.setdefault("form_kwargs", {})["officials"] = officials
+        super().__init__(*args, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = _("Remove from the delegation")
+
+    def listed_forms(self):
+        """The rows that name somebody and are not marked for removal."""
+        return [
+            form
+            for form in self.forms
+            if getattr(form, "cleaned_data", None) and not self._should_delete_form(form)
+        ]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        listed = self.listed_forms()
+        seen = {}
+        for number, form in enumerate(listed, start=1):
+            person = form.person()
+            if person in seen:
+                field = "official" if form.cleaned_data.get("official") else "family_name"
+                form.add_error(
+                    field,
+                    ValidationError(
+                        _("%(name)s is already listed as participant %(number)d.")
+                        % {"name": form.display_name(), "number": seen[person]},
+                        code="listed_twice",
+                    ),
+                )
+            else:
+                seen[person] = number
+        heads = [form for form in listed if form.cleaned_data["role"] == Participant.Role.HEAD]
+        for form in heads[1:]:
+            form.add_error(
+                "role",
+                ValidationError(
+                    _("A delegation has one head; %(name)s is already head of delegation.")
+                    % {"name": heads[0].display_name()},
+                    code="several_heads",
+                ),
+            )
+        errors = []
+        if listed and not heads:
+            errors.append(
+                ValidationError(_("Mark one participant as head of delegation."), code="no_head")
+            )
+        if not listed:
+            errors.append(
+                ValidationError(
+                    _("List at least one participant: the head of delegation."),
+                    code="no_participant",
+                )
+            )
+        for form in listed[self.seats :]:
+            form.add_error(
+                None,
+                ValidationError(
+                    _("No seat is left for this participant."), code="too_many_participants"
+                ),
+            )
+        if len(listed) > self.seats:
+            errors.append(
+                ValidationError(
+                    ngettext(
+                        "The delegation has %(seats)d seat; %(count)d participants are "
+                        "listed. Remove %(extra)d.",
+                        "The delegation has %(seats)d seats; %(count)d participants are "
+                        "listed. Remove %(extra)d.",
+                        self.seats,
+                    )
+                    % {
+                        "seats": self.seats,
+                        "count": len(listed),
+                        "extra": len(listed) - self.seats,
+                    },
+                    code="too_many_participants",
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def entries(self):
+        return [form.entry() for form in self.listed_forms()]
+
+
+def registration_formset_class(*, extra):
+    return forms.formset_factory(
+        ParticipantEntryForm,
+        formset=RegistrationFormSet,
+        extra=extra,
+        can_delete=True,
+        # Far above any real delegation, but bounded, so a forged TOTAL_FORMS cannot make
+        # the server build thousands of forms.
+        max_num=200,
+        absolute_max=200,
+    )
+
+
+def participant_initial(participant):
+    official = participant.official
+    return {
+        "official": official.pk,
+        "honorific": official.honorific,
+        "given_name": official.given_name,
+        "family_name": official.family_name,
+        "position": official.position,
+        "email": official.email,
+        "role": participant.role,
+        "representing": participant.representing,
+        "special_requirements": participant.special_requirements,
+    }
+
+
+def entry_helper():
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    helper.layout = Layout(
+        Field("official"),
+        Row(
+            Column("honorific", css_class="col-md-2"),
+            Column("given_name", css_class="col-md-5"),
+            Column("family_name", css_class="col-md-5"),
+        ),
+        Row(
+            Column("position", css_class="col-md-6"),
+            Column("email", css_class="col-md-6"),
+        ),
+        Row(
+            Column("role", css_class="col-md-4"),
+            Column("representing", css_class="col-md-8"),
+        ),
+        "special_requirements",
+        "DELETE",
+    )
+    return helper

@@ -1,6 +1,7 @@
 """The register (organizations, officials) and who takes part in which meeting."""
 
 import datetime
+import hashlib
 import unicodedata
 import zoneinfo
 from functools import cache
@@ -9,7 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 def fold(text):
@@ -89,6 +92,7 @@ class Meeting(models.Model):
     )
 
     objects = MeetingQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-start_date", "title"]
@@ -120,6 +124,13 @@ class Meeting(models.Model):
         return reverse("admin:delegations_meeting_change", args=[self.pk])
 
     @property
+    def registration_closed(self):
+        """True once the registration deadline has passed (never, without a deadline)."""
+        return (
+            self.registration_deadline is not None and timezone.now() >= self.registration_deadline
+        )
+
+    @property
     def tz(self):
         return zoneinfo.ZoneInfo(self.time_zone)
 
@@ -146,6 +157,8 @@ class Organization(models.Model):
         blank=True,
         help_text=_("How the name sorts in protocol order; left empty, the name itself."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["sort_name", "name"]
@@ -187,6 +200,8 @@ class Official(models.Model):
         help_text=_("Family then given name without accents or case, so Höynck sorts as Hoynck."),
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["sort_key", "pk"]
         verbose_name = _("official")
@@ -209,24 +224,39 @@ class Official(models.Model):
         return " ".join(part for part in (self.honorific, self.name) if part)
 
 
+def token_digest(token):
+    """The stored form of a registration token: its SHA-256, in hex."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class DelegationQuerySet(models.QuerySet):
     def for_list(self):
-        """Delegations in protocol order with their organization and participants loaded."""
+        """Delegations in protocol order, with their organization and listed participants
+        (cancelled ones left out, head first) loaded."""
         return (
             self.select_related("organization", "meeting")
             .prefetch_related(
-                models.Prefetch(
-                    "participants",
-                    queryset=Participant.objects.select_related("official").order_by(
-                        "role_order", "official__sort_key"
-                    ),
-                )
+                models.Prefetch("participants", queryset=Participant.objects.listed())
             )
             .order_by(F("protocol_order").asc(nulls_last=True), "organization__sort_name")
         )
 
     def active(self):
         return self.exclude(status__in=[Delegation.Status.DECLINED, Delegation.Status.WITHDRAWN])
+
+    def for_token(self, token):
+        """The delegation a private registration link opens, or None.
+
+        Looked up by the token's digest, the only form stored; absurdly long tokens are
+        refused before hashing.
+        """
+        if not token or len(token) > 100:
+            return None
+        return (
+            self.select_related("meeting", "organization")
+            .filter(token_digest=token_digest(token))
+            .first()
+        )
 
 
 class Delegation(models.Model):
@@ -270,8 +300,37 @@ class Delegation(models.Model):
     focal_point_name = models.CharField(_("focal point"), max_length=200, blank=True)
     focal_point_email = models.EmailField(_("focal point e-mail"), blank=True)
     focal_point_phone = models.CharField(_("focal point phone"), max_length=40, blank=True)
+    # The private registration link: only a SHA-256 digest of its token is stored, so a
+    # copy of the database does not hand out working links. See services.link_issue().
+    token_digest = models.CharField(
+        _("registration link digest"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    link_issued_at = models.DateTimeField(_("link issued"), null=True, blank=True, editable=False)
+    link_revoked_at = models.DateTimeField(
+        _("link revoked"), null=True, blank=True, editable=False
+    )
+    invitation_sent_at = models.DateTimeField(
+        _("invitation sent"), null=True, blank=True, editable=False
+    )
+    registered_at = models.DateTimeField(
+        _("last registered"), null=True, blank=True, editable=False
+    )
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_(
+            "Raised by every change, so that concurrent edits of a registration are caught."
+        ),
+    )
 
     objects = DelegationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["token_digest"])
 
     class Meta:
         ordering = ["meeting", F("protocol_order").asc(nulls_last=True), "organization__sort_name"]
@@ -299,6 +358,20 @@ class Delegation(models.Model):
     def seats(self):
         """Seats this delegation may fill."""
         return self.seats_allowed or self.meeting.seats_per_delegation
+
+    @property
+    def link_active(self):
+        return bool(self.token_digest) and self.link_revoked_at is None
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def listed(self):
+        """Participants not cancelled, head first, with their officials loaded."""
+        return (
+            self.exclude(status=Participant.Status.CANCELLED)
+            .select_related("official")
+            .order_by("role_order", "official__sort_key")
+        )
 
 
 class Participant(models.Model):
@@ -337,6 +410,9 @@ class Participant(models.Model):
     special_requirements = models.TextField(
         _("special requirements"), blank=True, help_text=_("Access, dietary or other needs.")
     )
+
+    objects = ParticipantQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["delegation", "role_order", "official__sort_key"]

@@ -1,7 +1,13 @@
 """A delegation focal point's registration, through its private link."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "registration"
 
-urlpatterns = []
+urlpatterns = [
+    path("<str:token>/", views.register, name="register"),
+    path("<str:token>/done/", views.done, name="done"),
+    path("<str:token>/decline/", views.decline, name="decline"),
+]

@@ -8,3 +8,7 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # Serve static files from the finders, as in development; tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Throttling is switched on by the tests that exercise it; client.login() in other tests
+# has no request for django-axes to inspect.
+AXES_ENABLED = False

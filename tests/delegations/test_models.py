@@ -199,6 +199,7 @@ def test_delegations_for_list_in_protocol_order_with_fixed_queries(django_assert
     )
     for delegation in (zeta, alpha, first):
         ParticipantFactory.create_batch(2, delegation=delegation)
+        ParticipantFactory(delegation=delegation, status=Participant.Status.CANCELLED)
     with django_assert_num_queries(2):
         rows = [
             (d.organization.name, len(d.participants.all()))

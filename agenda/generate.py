@@ -1,0 +1,314 @@
+"""A synthetic large meeting for benchmarks and query-budget tests.
+
+Deterministic for a given seed: the same arguments build the same names, programme and
+attendance. Rows are written with bulk_create, so fields that ``save()`` would derive
+(sort keys, role order) are derived here with the same functions.
+"""
+
+import datetime
+import random
+import zoneinfo
+
+from django.db import transaction
+
+from delegations.models import Delegation, Meeting, Official, Organization, Participant, fold
+from meetingsite.caching import data_changed
+
+from .models import AgendaItem, Attendance, Room, Session, SessionItem
+
+BATCH = 2000
+
+# Names in several scripts, so that sorting, searching and printing meet real variety.
+GIVEN_NAMES = [
+    "Amina",
+    "José",
+    "Ingrid",
+    "Chukwuemeka",
+    "Søren",
+    "Zoë",
+    "Nguyễn Thị",
+    "François",
+    "Łukasz",
+    "Ayşe",
+    "Björn",
+    "Mária",
+    "Kwame",
+    "Siddharth",
+    "Mei",
+    "Olúwaségun",
+    "Анна",
+    "Дмитрий",
+    "Ελένη",
+    "Γιώργος",
+    "محمد",
+    "فاطمة",
+    "أحمد",
+    "ليلى",
+    "王",
+    "李",
+    "陈",
+    "佐藤",
+    "김",
+    "Rahel",
+    "Tupac",
+    "Aroha",
+]
+FAMILY_NAMES = [
+    "Höynck",
+    "García Márquez",
+    "Okonkwo",
+    "Ødegaard",
+    "Nakamura",
+    "Dubois",
+    "Kowalczyk",
+    "Yılmaz",
+    "Þórsdóttir",
+    "Nagy",
+    "Mensah",
+    "Ramanathan",
+    "Zhang",
+    "Adébáyọ̀",
+    "Иванова",
+    "Смирнов",
+    "Παπαδοπούλου",
+    "Νικολάου",
+    "العلاف",
+    "الحسيني",
+    "بن علي",
+    "小林",
+    "伟",
+    "娜",
+    "太郎",
+    "민준",
+    "Tesfaye",
+    "Quispe",
+    "Ngata",
+    "von Moltke",
+    "de la Cruz",
+    "O'Brien",
+]
+HONORIFICS = ["H.E. Mr.", "H.E. Ms.", "Mr.", "Ms.", "Dr.", "Ambassador", "Prof."]
+POSITIONS = [
+    "Secretary-General",
+    "Deputy Secretary-General",
+    "Permanent Observer to the United Nations",
+    "Director, Political Affairs",
+    "Senior Adviser",
+    "Legal Counsel",
+    "Head of Mediation Support",
+    "Counsellor",
+]
+REGIONS = [
+    "Andean",
+    "Baltic",
+    "Caribbean",
+    "Danubian",
+    "East African",
+    "Gulf",
+    "Himalayan",
+    "Indian Ocean",
+    "Mekong",
+    "Nordic",
+    "Pacific Islands",
+    "Sahel",
+    "Southern African",
+    "Central Asian",
+    "Mediterranean",
+    "Black Sea",
+    "Great Lakes",
+    "Amazonian",
+]
+BODIES = [
+    "Community",
+    "Union",
+    "Council",
+    "Organization",
+    "Forum",
+    "Commission",
+    "League",
+    "Partnership",
+    "Conference",
+    "Development Bank",
+]
+SESSION_TOPICS = [
+    "Conflict prevention",
+    "Mediation",
+    "Peacekeeping partnerships",
+    "Sanctions",
+    "Humanitarian access",
+    "Climate and security",
+    "Women, peace and security",
+    "Youth and security",
+    "Post-conflict reconstruction",
+    "Elections support",
+    "Rule of law",
+    "Financing for peace",
+]
+
+
+def _organizations(rng, count, prefix):
+    seen = set()
+    rows = []
+    n = 0
+    while len(rows) < count:
+        n += 1
+        name = f"{rng.choice(REGIONS)} {rng.choice(BODIES)}"
+        if name in seen:
+            name = f"{name} {n}"
+        seen.add(name)
+        name = f"{name} ({prefix})"
+        acronym = "".join(word[0] for word in name.split() if word[0].isupper())[:12]
+        kind = Organization.Kind.STATE if n % 10 == 0 else Organization.Kind.REGIONAL
+        rows.append(
+            Organization(
+                name=name,
+                acronym=f"{acronym}{n}",
+                kind=kind,
+                headquarters=rng.choice(["Geneva", "Nairobi", "Bangkok", "Lima", "Vienna"]),
+                sort_name=fold(name),
+            )
+        )
+    return Organization.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def _delete_previous(slug, prefix):
+    """Remove an earlier run of the same generation so a re-run replaces it."""
+    Meeting.objects.filter(slug=slug).delete()
+    Official.objects.filter(organization__name__endswith=f"({prefix})").delete()
+    Organization.objects.filter(name__endswith=f"({prefix})").delete()
+    Room.objects.filter(name__endswith=f"({prefix})").delete()
+
+
+@transaction.atomic
+def generate_meeting(*, organizations, participants, days, seed, current=False):
+    """Build a meeting of ``organizations`` delegations and ``participants`` people."""
+    rng = random.Random(seed)
+    slug = f"generated-{seed}"
+    prefix = f"gen {seed}"
+    _delete_previous(slug, prefix)
+    tz = zoneinfo.ZoneInfo("America/New_York")
+    start = datetime.date(2030, 9, 16)
+    seats = max(1, -(-participants // max(organizations, 1)))
+    if current:
+        Meeting.objects.filter(is_current=True).update(is_current=False)
+    meeting = Meeting.objects.create(
+        title=f"Generated high-level meeting {seed}",
+        short_title=f"Generated meeting {seed}",
+        slug=slug,
+        venue="United Nations Headquarters",
+        city="New York",
+        start_date=start,
+        end_date=start + datetime.timedelta(days=days - 1),
+        time_zone="America/New_York",
+        registration_deadline=datetime.datetime.combine(start, datetime.time(9), tz)
+        - datetime.timedelta(days=7),
+        seats_per_delegation=seats,
+        is_published=True,
+        is_current=current,
+    )
+
+    orgs = _organizations(rng, organizations, prefix)
+    delegations = Delegation.objects.bulk_create(
+        [
+            Delegation(
+                meeting=meeting,
+                organization=org,
+                status=Delegation.Status.ACCREDITED,
+                protocol_order=None,
+            )
+            for org in orgs
+        ],
+        batch_size=BATCH,
+    )
+
+    officials, people = [], []
+    roles = [Participant.Role.HEAD, Participant.Role.ALTERNATE]
+    for n in range(participants):
+        delegation = delegations[n % len(delegations)]
+        given, family = rng.choice(GIVEN_NAMES), rng.choice(FAMILY_NAMES)
+        officials.append(
+            Official(
+                organization=delegation.organization,
+                honorific=rng.choice(HONORIFICS),
+                given_name=given,
+                family_name=family,
+                position=rng.choice(POSITIONS),
+                email=f"person{n}@example.org",
+                phone=f"+1 212 555 {n % 10000:04d}",
+                sort_key=fold(f"{family} {given}"),
+            )
+        )
+        index_in_delegation = n // len(delegations)
+        role = (
+            roles[index_in_delegation]
+            if index_in_delegation < len(roles)
+            else rng.choice([Participant.Role.ADVISER, Participant.Role.OBSERVER])
+        )
+        people.append((delegation, role))
+    officials = Official.objects.bulk_create(officials, batch_size=BATCH)
+    participant_rows = Participant.objects.bulk_create(
+        [
+            Participant(
+                delegation=delegation,
+                official=official,
+                role=role,
+                role_order=Participant.ROLE_ORDER[role],
+                status=Participant.Status.ACCREDITED,
+                badge_number=f"G{seed}-{n:06d}",
+            )
+            for n, (official, (delegation, role)) in enumerate(zip(officials, people, strict=True))
+        ],
+        batch_size=BATCH,
+    )
+
+    items = AgendaItem.objects.bulk_create(
+        [
+            AgendaItem(meeting=meeting, number=n + 1, title=topic)
+            for n, topic in enumerate(SESSION_TOPICS)
+        ]
+    )
+    rooms = Room.objects.bulk_create(
+        [Room(name=f"Conference Room {letter} ({prefix})", capacity=800) for letter in "ABCD"]
+    )
+    sessions = []
+    for day in meeting.days:
+        per_day = rng.randint(4, 8)
+        for n in range(per_day):
+            room = rooms[n % len(rooms)]
+            begins = datetime.datetime.combine(day, datetime.time(9 + 2 * (n // len(rooms))), tz)
+            kind = Session.Kind.OPENING if (day == meeting.start_date and n == 0) else None
+            sessions.append(
+                Session(
+                    meeting=meeting,
+                    kind=kind or Session.Kind.WORKING,
+                    title=rng.choice(SESSION_TOPICS),
+                    room=room,
+                    starts_at=begins,
+                    ends_at=begins + datetime.timedelta(minutes=105),
+                    chair=officials[rng.randrange(len(officials))] if officials else None,
+                    is_provisional=False,
+                )
+            )
+    sessions = Session.objects.bulk_create(sessions, batch_size=BATCH)
+    SessionItem.objects.bulk_create(
+        [
+            SessionItem(session=session, agenda_item=item, order=order)
+            for session in sessions
+            for order, item in enumerate(rng.sample(items, rng.randint(1, 2)), start=1)
+        ],
+        batch_size=BATCH,
+    )
+
+    # Each session is attended by a random share of the participants.
+    attendance = []
+    for session in sessions:
+        share = rng.uniform(0.2, 0.5)
+        for participant in participant_rows:
+            if rng.random() < share:
+                attendance.append(Attendance(session=session, participant=participant))
+            if len(attendance) >= BATCH * 5:
+                Attendance.objects.bulk_create(attendance, batch_size=BATCH)
+                attendance = []
+    Attendance.objects.bulk_create(attendance, batch_size=BATCH)
+    data_changed()  # bulk_create sends no signals
+    return meeting

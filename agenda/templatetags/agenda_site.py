@@ -1,0 +1,36 @@
+"""Dates, times and links for the public site, in the meeting's own time zone and in
+the reader's language."""
+
+from django import template
+from django.utils.formats import date_format, time_format
+from django.utils.translation import pgettext
+
+from agenda.views import page_url
+
+register = template.Library()
+
+
+@register.filter
+def long_date(value):
+    """ "Thursday, 15 February 1996"; translators set the order for their language."""
+    if not value:
+        return ""
+    return date_format(value, pgettext("long date: weekday, day, month, year", "l, j F Y"))
+
+
+@register.filter
+def clock(value):
+    """The time of day of an aware datetime already in the meeting's zone: "10:00"."""
+    if not value:
+        return ""
+    return time_format(value, pgettext("time of day", "H:i"))
+
+
+@register.simple_tag(takes_context=True)
+def meeting_url(context, name, *args):
+    """URL of one of the site's pages for the meeting being shown.
+
+    Pages reached at the bare URLs (the current meeting) link to bare URLs; pages under
+    /meetings/<slug>/ link within that meeting.
+    """
+    return page_url(context.get("url_slug"), name, *args)

@@ -1,0 +1,260 @@
+"""The public site: the meeting at a glance, its programme, participants and feeds.
+
+Every view takes the meeting from the URL through ``meeting_page``: the current meeting
+at the bare URLs, any published meeting under /meetings/<slug>/. Views are plain
+functions so that caching and conditional-GET decorators can wrap them.
+"""
+
+import functools
+
+from django import forms
+from django.db.models import Min
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from delegations.models import Delegation, Meeting, Participant
+
+from .ical import programme_calendar
+from .models import AgendaItem, Session
+
+
+def city_of(time_zone):
+    """ "America/New_York" → "New York": the place a reader knows the zone by."""
+    return time_zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def meeting_page(view=None, *, missing_status=404):
+    """Resolve the meeting for ``view``, called as ``view(request, meeting, context, ...)``.
+
+    Without a slug, the current meeting; when none is current (or it is unpublished)
+    the visitor gets the list of published meetings instead, with ``missing_status``.
+    """
+    if view is None:
+        return functools.partial(meeting_page, missing_status=missing_status)
+
+    @functools.wraps(view)
+    def wrapper(request, *args, slug=None, **kwargs):
+        meetings = Meeting.objects.published().select_related("convener")
+        if slug is None:
+            meeting = meetings.current()
+            if meeting is None:
+                return _meeting_list(request, status=missing_status, none_current=True)
+        else:
+            meeting = get_object_or_404(meetings, slug=slug)
+        context = {
+            "meeting": meeting,
+            "url_slug": slug or "",
+            "tz_city": city_of(meeting.time_zone),
+        }
+        return view(request, meeting, context, *args, **kwargs)
+
+    return wrapper
+
+
+def page_url(url_slug, name, *args):
+    """URL of the site page ``name``: under /meetings/<url_slug>/, or bare when it is empty."""
+    if url_slug:
+        return reverse(f"agenda:meeting_{name}", args=[url_slug, *args])
+    return reverse(f"agenda:{name}", args=args)
+
+
+def _meeting_list(request, *, status, none_current):
+    context = {
+        "meetings": Meeting.objects.published().order_by("-start_date", "title"),
+        "none_current": none_current,
+    }
+    return render(request, "agenda/meeting_list.html", context, status=status)
+
+
+def meeting_list(request):
+    return _meeting_list(request, status=200, none_current=False)
+
+
+@meeting_page(missing_status=200)
+def home(request, meeting, context):
+    now = timezone.now()
+    today = now.astimezone(meeting.tz).date()
+    sessions = Session.objects.filter(meeting=meeting).for_programme()
+    if today < meeting.start_date:
+        state = "upcoming"
+    elif today > meeting.end_date:
+        state = "ended"
+    else:
+        state = "running"
+    on_now, up_next = [], []
+    if state != "ended":
+        on_now = list(sessions.filter(starts_at__lte=now, ends_at__gt=now))
+        next_start = sessions.filter(starts_at__gt=now).aggregate(start=Min("starts_at"))["start"]
+        if next_start is not None:
+            up_next = list(sessions.filter(starts_at=next_start))
+    context.update(
+        state=state,
+        on_now=on_now,
+        up_next=up_next,
+        organization_count=Delegation.objects.filter(meeting=meeting).active().count(),
+        agenda_items=AgendaItem.objects.filter(meeting=meeting),
+        today=today,
+    )
+    return render(request, "agenda/home.html", context)
+
+
+class ItemFilterForm(forms.Form):
+    item = forms.TypedChoiceField(
+        label=gettext_lazy("Agenda item"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [("", _("All agenda items"))] + [
+            (item.number, str(item)) for item in items
+        ]
+        self.fields["item"].widget.attrs["class"] = "form-select"
+
+    def full_clean(self):
+        super().full_clean()
+        if "item" in self.errors:
+            self.fields["item"].widget.attrs["class"] = "form-select is-invalid"
+
+
+def _by_day(meeting, sessions, *, all_days):
+    """[(date, [sessions])] in date order, dates in the meeting's time zone."""
+    days = {day: [] for day in meeting.days} if all_days else {}
+    for session in sessions:
+        days.setdefault(session.local_start.date(), []).append(session)
+    return sorted(days.items())
+
+
+@meeting_page
+def programme(request, meeting, context):
+    items = list(AgendaItem.objects.filter(meeting=meeting))
+    form = ItemFilterForm(request.GET or None, items=items)
+    sessions = Session.objects.filter(meeting=meeting).for_programme()
+    selected = None
+    if form.is_valid() and form.cleaned_data["item"] is not None:
+        selected = next(item for item in items if item.number == form.cleaned_data["item"])
+        sessions = sessions.filter(items__agenda_item=selected)
+    context.update(
+        form=form,
+        selected_item=selected,
+        days=_by_day(meeting, sessions, all_days=selected is None),
+    )
+    return render(request, "agenda/programme.html", context)
+
+
+@meeting_page
+def day(request, meeting, context, day):
+    if day not in meeting.days:
+        raise Http404(_("The meeting does not sit on that day."))
+    sessions = Session.objects.for_programme().on_day(meeting, day)
+    index = meeting.days.index(day)
+    context.update(
+        day=day,
+        sessions=list(sessions),
+        previous_day=meeting.days[index - 1] if index > 0 else None,
+        next_day=meeting.days[index + 1] if index + 1 < len(meeting.days) else None,
+    )
+    return render(request, "agenda/day.html", context)
+
+
+def _session(meeting, pk):
+    return get_object_or_404(Session.objects.for_programme(), meeting=meeting, pk=pk)
+
+
+@meeting_page
+def session_detail(request, meeting, context, pk):
+    context["session"] = _session(meeting, pk)
+    return render(request, "agenda/session.html", context)
+
+
+def _calendar_response(request, meeting, context, sessions, filename):
+    def url_for(session):
+        return request.build_absolute_uri(page_url(context["url_slug"], "session", session.pk))
+
+    body = programme_calendar(meeting, sessions, url_for=url_for)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@meeting_page
+def session_ics(request, meeting, context, pk):
+    session = _session(meeting, pk)
+    return _calendar_response(
+        request, meeting, context, [session], f"{meeting.slug}-session-{session.pk}.ics"
+    )
+
+
+@meeting_page
+def programme_ics(request, meeting, context):
+    sessions = Session.objects.filter(meeting=meeting).for_programme()
+    return _calendar_response(request, meeting, context, sessions, f"{meeting.slug}.ics")
+
+
+@meeting_page
+def programme_json(request, meeting, context):
+    """The programme for other systems; field names are stable, labels follow the language."""
+    sessions = Session.objects.filter(meeting=meeting).for_programme()
+
+    def absolute(name, *args):
+        return request.build_absolute_uri(page_url(context["url_slug"], name, *args))
+
+    data = {
+        "meeting": {
+            "title": meeting.title,
+            "short_title": meeting.short_title,
+            "slug": meeting.slug,
+            "venue": meeting.venue,
+            "city": meeting.city,
+            "start_date": meeting.start_date.isoformat(),
+            "end_date": meeting.end_date.isoformat(),
+            "time_zone": meeting.time_zone,
+            "url": absolute("home"),
+            "ics": absolute("programme_ics"),
+        },
+        "sessions": [
+            {
+                "id": session.pk,
+                "title": session.title,
+                "kind": session.kind,
+                "kind_label": session.get_kind_display(),
+                "starts_at": session.local_start.isoformat(),
+                "ends_at": session.local_end.isoformat(),
+                "room": session.room.name if session.room else None,
+                "chair": session.chair.full_name if session.chair else None,
+                "provisional": session.is_provisional,
+                "agenda_items": [
+                    {"number": item.agenda_item.number, "title": item.agenda_item.title}
+                    for item in session.items.all()
+                ],
+                "url": absolute("session", session.pk),
+                "ics": absolute("session_ics", session.pk),
+            }
+            for session in sessions
+        ],
+    }
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+
+
+@meeting_page
+def participants(request, meeting, context):
+    delegations = Delegation.objects.filter(meeting=meeting).active().for_list()
+    rows = []
+    for delegation in delegations:
+        heads = [
+            participant
+            for participant in delegation.participants.all()
+            if participant.role == Participant.Role.HEAD
+            and participant.status != Participant.Status.CANCELLED
+        ]
+        rows.append((delegation, heads[0] if heads else None))
+    context["rows"] = rows
+    return render(request, "agenda/participants.html", context)
+
+
+@meeting_page
+def background(request, meeting, context):
+    return render(request, "agenda/background.html", context)

@@ -1,0 +1,108 @@
+"""What delegates do on the public site, in a real Chromium."""
+
+import datetime
+import zoneinfo
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from icalendar import Calendar
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+PUBLIC_PAGES = [
+    "/",
+    "/agenda/",
+    "/agenda/1996-02-15/",
+    "/agenda/?item=3",
+    "/participants/",
+    "/background/",
+    "/meetings/",
+]
+
+
+def test_delegate_goes_from_home_to_a_day_to_a_session_and_downloads_its_ics(page, site):
+    page.goto(f"{site}/")
+    page.get_by_role("link", name="Thursday, 15 February 1996").click()
+    assert page.locator("h1").inner_text() == "Thursday, 15 February 1996"
+    page.get_by_role("link", name="Evolving patterns of cooperation").click()
+    assert page.locator("h1").inner_text() == "Evolving patterns of cooperation"
+    assert "11:00–13:00 (New York time)" in page.locator("main").inner_text()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Add to calendar (.ics)").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".ics")
+    calendar = Calendar.from_ical(Path(download.path()).read_bytes())
+    [event] = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Evolving patterns of cooperation"
+    assert event.decoded("DTSTART") == datetime.datetime(1996, 2, 15, 11, tzinfo=NEW_YORK)
+
+
+def test_phone_width_pages_have_no_horizontal_scroll(phone, site):
+    for path in PUBLIC_PAGES:
+        phone.goto(f"{site}{path}")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"{path} is {width}px wide on a 375px phone"
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_axe_finds_no_accessibility_violations(browser, site, language):
+    context = browser.new_context(
+        locale=language, extra_http_headers={"Accept-Language": language}
+    )
+    page = context.new_page()
+    axe = Axe()
+    found = {}
+    try:
+        for path in PUBLIC_PAGES:
+            page.goto(f"{site}{path}")
+            results = axe.run(page)
+            if results.violations_count:
+                found[path] = results.generate_report()
+    finally:
+        context.close()
+    assert found == {}
+
+
+def test_switching_to_french_with_the_language_buttons(page, site):
+    page.goto(f"{site}/agenda/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_role("button", name="Français").click()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.url == f"{site}/agenda/"
+    main = page.locator("main").inner_text()
+    assert "jeudi 15 février 1996" in main
+    assert "Point 2 : Evolving patterns of cooperation" in main
+    page.get_by_role("link", name="Participants").click()
+    assert page.locator("h1").inner_text() == "Participants"
+    assert page.get_by_role("columnheader", name="Chef de délégation").is_visible()
+    page.get_by_role("button", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_keyboard_user_skips_to_the_content(page, site):
+    page.goto(f"{site}/agenda/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    assert skip.evaluate("element => element === document.activeElement")
+    assert skip.is_visible()
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    # The next stop is inside the content: the agenda-item filter.
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+def test_agenda_prints_as_a_clean_programme(page, site):
+    page.goto(f"{site}/agenda/")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-nav").is_visible()
+    assert not page.locator(".language-switcher").is_visible()
+    assert not page.locator("form.item-filter").is_visible()
+    assert page.locator("h1").is_visible()
+    assert page.locator("table.programme-table").count() == 2
+    pdf = page.pdf(format="Letter")
+    assert pdf.startswith(b"%PDF")

@@ -1,0 +1,249 @@
+"""The secretariat's registration work in the admin: invite, resend, revoke, accredit."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from delegations import services
+from delegations.models import Delegation, Participant
+from tests.delegations.test_views import form_data, official
+from tests.factories import (
+    DelegationFactory,
+    MeetingFactory,
+    OfficialFactory,
+    OrganizationFactory,
+    ParticipantFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LINK = re.compile(r"http://testserver/register/([A-Za-z0-9_-]{43})/")
+
+
+def changelist(model):
+    return reverse(f"admin:delegations_{model}_changelist")
+
+
+def act(client, model, action, objects, **extra):
+    data = {"action": action, ACTION_CHECKBOX_NAME: [o.pk for o in objects], **extra}
+    return client.post(changelist(model), data, follow=True)
+
+
+def shown_messages(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_the_whole_flow_from_invitation_to_accreditation(
+    secretariat_client, secretariat_user, open_meeting
+):
+    focal_point = Client()  # not the secretariat's logged-in client
+    organization = OrganizationFactory(name="Caribbean Community", acronym="CARICOM")
+    OfficialFactory(
+        organization=organization,
+        given_name="Edwin",
+        family_name="Carrington",
+        email="carrington@caricom.example",
+    )
+    # 1. Invite from the organizations' list: a page to choose the meeting, then the e-mail.
+    page = act(secretariat_client, "organization", "invite", [organization])
+    assert page.templates[0].name == "delegations/admin/invite.html"
+    assert "<li>Caribbean Community (CARICOM)</li>" in page.content.decode()
+    done = act(
+        secretariat_client,
+        "organization",
+        "invite",
+        [organization],
+        meeting=open_meeting.pk,
+        apply="1",
+    )
+    assert shown_messages(done) == ["Invitation e-mailed to 1 delegation."]
+    delegation = Delegation.objects.get(organization=organization, meeting=open_meeting)
+    assert delegation.status == "invited"
+    assert mail.outbox[0].to == ["carrington@caricom.example"]
+    token = LINK.search(mail.outbox[0].body).group(1)
+
+    # 2. The focal point registers through the link in the e-mail.
+    carrington = official(delegation, "Carrington")
+    response = focal_point.post(
+        f"/register/{token}/",
+        form_data(
+            delegation,
+            [{"official": str(carrington.pk), "role": "head"}, {"family_name": "Persaud"}],
+        ),
+    )
+    assert response.status_code == 302
+    assert mail.outbox[1].subject.endswith(
+        "registration of Caribbean Community (CARICOM) received"
+    )
+
+    # 3. The secretariat accredits from the delegations' list.
+    done = act(secretariat_client, "delegation", "accredit", [delegation])
+    assert shown_messages(done) == ["1 delegation accredited."]
+    delegation.refresh_from_db()
+    assert delegation.status == "accredited"
+    assert sorted(delegation.participants.values_list("status", flat=True)) == [
+        "accredited",
+        "accredited",
+    ]
+    # Who did what, and when, is in the history page.
+    history = secretariat_client.get(
+        reverse("admin:delegations_delegation_history", args=[delegation.pk])
+    )
+    assert history.status_code == 200
+    records = list(delegation.history.order_by("history_id"))
+    assert [(r.status, r.history_user, r.history_change_reason) for r in records] == [
+        ("invited", secretariat_user, None),
+        ("invited", secretariat_user, "Registration link issued"),
+        ("invited", secretariat_user, "Invitation e-mailed to carrington@caricom.example"),
+        ("registered", None, "Focal point: Amina Diallo"),
+        ("accredited", secretariat_user, "Accredited"),
+    ]
+    assert "Focal point: Amina Diallo" in history.content.decode()
+
+
+def test_invite_reports_organizations_without_an_address(secretariat_client, open_meeting):
+    organization = OrganizationFactory(name="Western European Union", acronym="WEU")
+    done = act(
+        secretariat_client,
+        "organization",
+        "invite",
+        [organization],
+        meeting=open_meeting.pk,
+        apply="1",
+    )
+    delegation = Delegation.objects.get(organization=organization)
+    [message] = shown_messages(done)
+    token = LINK.search(message).group(1)
+    assert message == (
+        "No e-mail address for Western European Union (WEU). Pass on its private link "
+        f"yourself: http://testserver/register/{token}/ — or enter a focal point e-mail on "
+        "the delegation and use “Send the invitation again”."
+    )
+    assert delegation.token_digest == services.token_digest(token)
+    assert mail.outbox == []
+
+
+def test_invite_to_a_closed_meeting_warns(secretariat_client):
+    meeting = MeetingFactory(
+        short_title="Second Meeting",
+        registration_deadline=datetime.datetime(1996, 2, 9, 23, 0, tzinfo=datetime.UTC),
+    )
+    organization = OrganizationFactory(name="League of Arab States", acronym="LAS")
+    done = act(
+        secretariat_client, "organization", "invite", [organization], meeting=meeting.pk, apply="1"
+    )
+    assert shown_messages(done)[0] == (
+        "Registration for Second Meeting (1996) closed on 9 February 1996, 18:00 "
+        "(America/New_York): the links open the registration read-only. Move the deadline "
+        "on the meeting first."
+    )
+
+
+def test_resend_issues_a_new_link_and_the_old_one_stops(secretariat_client, client, invited):
+    delegation, old_token = invited
+    done = act(secretariat_client, "delegation", "send_invitation", [delegation])
+    assert shown_messages(done) == ["Invitation e-mailed to 1 delegation."]
+    new_token = LINK.search(mail.outbox[0].body).group(1)
+    assert new_token != old_token
+    assert client.get(f"/register/{old_token}/").status_code == 404
+    assert client.get(f"/register/{new_token}/").status_code == 200
+
+
+def test_revoke_link(secretariat_client, client, invited):
+    delegation, token = invited
+    done = act(secretariat_client, "delegation", "revoke_link", [delegation])
+    assert shown_messages(done) == ["1 registration link revoked."]
+    assert client.get(f"/register/{token}/").status_code == 410
+    changelist_html = secretariat_client.get(changelist("delegation")).content.decode()
+    assert '<td class="field-link_status">revoked</td>' in changelist_html
+
+
+def test_accredit_many_reports_the_ones_that_cannot_be(secretariat_client, open_meeting):
+    registered = [DelegationFactory(meeting=open_meeting, status="registered") for _n in range(3)]
+    for delegation in registered:
+        ParticipantFactory(delegation=delegation, role="head")
+    invited = DelegationFactory(meeting=open_meeting, organization__name="Invited Only")
+    done = act(secretariat_client, "delegation", "accredit", [*registered, invited])
+    assert shown_messages(done) == [
+        "3 delegations accredited.",
+        f"Invited Only ({invited.organization.acronym}) is Invited, not registered; "
+        "it cannot be accredited.",
+    ]
+    assert Participant.objects.filter(status="accredited").count() == 3
+
+
+def test_withdraw(secretariat_client, invited):
+    delegation, _token = invited
+    done = act(secretariat_client, "delegation", "withdraw", [delegation])
+    assert shown_messages(done) == ["1 delegation withdrawn."]
+    delegation.refresh_from_db()
+    assert delegation.status == "withdrawn"
+
+
+def test_participant_actions(secretariat_client, open_meeting):
+    delegation = DelegationFactory(meeting=open_meeting, status="registered")
+    first, second = (
+        ParticipantFactory(delegation=delegation),
+        ParticipantFactory(delegation=delegation),
+    )
+    done = act(secretariat_client, "participant", "accredit", [first, second])
+    assert shown_messages(done) == ["2 participants accredited."]
+    done = act(secretariat_client, "participant", "cancel", [first])
+    assert shown_messages(done) == ["1 participant cancelled."]
+    first.refresh_from_db()
+    assert first.status == "cancelled"
+    record = first.history.first()
+    assert record.history_change_reason == "Cancelled by the secretariat"
+    assert record.prev_record.status == "accredited"
+
+
+def test_an_admin_edit_makes_an_open_registration_form_stale(secretariat_client, client, invited):
+    delegation, token = invited
+    stale = form_data(delegation, [{"family_name": "Ruiz", "role": "head"}])
+    url = reverse("admin:delegations_delegation_change", args=[delegation.pk])
+    page = secretariat_client.get(url)
+    data = {
+        key: value
+        for key, value in page.context["adminform"].form.initial.items()
+        if value is not None
+    }
+    data.update(
+        {
+            "meeting": delegation.meeting_id,
+            "organization": delegation.organization_id,
+            "representing": "the presidency",
+            "participants-TOTAL_FORMS": "0",
+            "participants-INITIAL_FORMS": "0",
+        }
+    )
+    assert secretariat_client.post(url, data).status_code == 302
+    response = client.post(f"/register/{token}/", stale)
+    assert "This registration was changed by someone else" in response.content.decode()
+
+
+def test_admin_participant_form_refuses_the_seat_over_the_limit(secretariat_client, open_meeting):
+    delegation = DelegationFactory(meeting=open_meeting, seats_allowed=1)
+    ParticipantFactory(delegation=delegation, role="head")
+    newcomer = OfficialFactory(organization=delegation.organization)
+    response = secretariat_client.post(
+        reverse("admin:delegations_participant_add"),
+        {"delegation": delegation.pk, "official": newcomer.pk, "role": "adviser"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [
+        "The delegation has no seat left (1 allowed)."
+    ]
+
+
+def test_send_again_brings_back_a_declined_delegation(secretariat_client, invited):
+    delegation, _token = invited
+    services.delegation_decline(delegation=delegation, version=delegation.version)
+    act(secretariat_client, "delegation", "send_invitation", [delegation])
+    delegation.refresh_from_db()
+    assert delegation.status == "invited"
+    assert len(mail.outbox) == 1

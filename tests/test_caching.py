@@ -1,0 +1,84 @@
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test import override_settings
+
+from delegations.models import Organization
+from meetingsite.models import DataVersion
+from tests import caching_urls
+from tests.factories import OrganizationFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.caching_urls")]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+    caching_urls.RENDERS.clear()
+
+
+def test_a_cached_page_is_rendered_once_until_the_data_changes(
+    client, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        OrganizationFactory(name="Caribbean Community")
+    first = client.get("/organizations/")
+    assert first.content.decode() == "Caribbean Community"
+    with django_assert_num_queries(1):  # the data version only
+        again = client.get("/organizations/")
+    assert again.content == first.content
+    assert caching_urls.RENDERS == ["/organizations/"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        OrganizationFactory(name="Western European Union")
+    fresh = client.get("/organizations/")
+    assert fresh.content.decode() == "Caribbean Community, Western European Union"
+    assert fresh["ETag"] != first["ETag"]
+
+
+def test_one_bump_per_transaction(django_capture_on_commit_callbacks):
+    before = DataVersion.current()[0]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for n in range(5):
+            OrganizationFactory(name=f"Org {n}")
+        Organization.objects.filter(name="Org 0").delete()
+    assert len(callbacks) == 1
+    assert DataVersion.current()[0] == before + 1
+
+
+def test_conditional_requests_get_304(client):
+    OrganizationFactory(name="League of Arab States")
+    response = client.get("/organizations/")
+    assert response["Cache-Control"] == "public, max-age=0, must-revalidate"
+    assert "Accept-Language" in response["Vary"]
+    not_modified = client.get("/organizations/", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert not_modified.status_code == 304
+    assert not_modified.content == b""
+    since = client.get("/organizations/", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
+    assert since.status_code == 304
+    other = client.get("/organizations/", HTTP_IF_NONE_MATCH='"something-else"')
+    assert other.status_code == 200
+
+
+def test_languages_are_cached_apart(client):
+    OrganizationFactory(name="OSCE")
+    client.get("/organizations/", HTTP_ACCEPT_LANGUAGE="fr")
+    client.get("/organizations/", HTTP_ACCEPT_LANGUAGE="en")
+    assert len(caching_urls.RENDERS) == 2
+
+
+def test_clock_dependent_pages_expire_when_their_content_does(client, monkeypatch):
+    client.get("/clock/")
+    client.get("/clock/")
+    assert len(caching_urls.RENDERS) == 1
+    later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=2)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: later)
+    assert client.get("/clock/").content == b"2"
+
+
+@override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}})
+def test_without_a_cache_pages_are_still_right(client):
+    OrganizationFactory(name="NATO")
+    assert client.get("/organizations/").content == b"NATO"
