@@ -4,6 +4,7 @@ import shutil
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connections
 
 from agenda.desk import REGISTRATION_DESK
 from agenda.models import Attendance
@@ -31,6 +32,9 @@ def browser_page(monkeypatch):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         yield browser.new_page()
         browser.close()
+        # The ORM calls made inside Playwright's context opened their own connections: close
+        # them, or PostgreSQL refuses to drop the test database.
+        connections.close_all()
 
 
 def test_a_desk_officer_checks_people_in_and_out_with_the_keyboard(live_server, browser_page):
