@@ -3,6 +3,8 @@
 import datetime
 import time
 
+from csp.constants import NONCE
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -221,6 +223,10 @@ def counts(request):
 
 # --- Documents -----------------------------------------------------------------------------
 
+# A document's print stylesheet is inline (its page boxes carry the title and date), so its
+# page allows that one style element through the CSP nonce, and nothing else inline.
+document_csp = csp_update({"style-src": [NONCE]})
+
 
 @desk_required
 @require_GET
@@ -261,7 +267,7 @@ def _respond(request, document):
         return response
     if fmt != "html":
         raise Http404(_("Documents come as html, pdf or csv."))
-    return HttpResponse(documents.render_html(document, paper=paper))
+    return HttpResponse(documents.render_html(document, paper=paper, request=request))
 
 
 def _pdf_progress(request, document, job, paper):
@@ -286,6 +292,7 @@ def _pdf_progress(request, document, job, paper):
 
 @desk_required
 @require_GET
+@document_csp
 def sign_in_session(request, pk):
     meeting = current_meeting_or_404()
     session = get_object_or_404(documents.desk_sessions(meeting), pk=pk)
@@ -294,6 +301,7 @@ def sign_in_session(request, pk):
 
 @desk_required
 @require_GET
+@document_csp
 def sign_in_day(request, day):
     meeting = current_meeting_or_404()
     try:
@@ -307,17 +315,20 @@ def sign_in_day(request, day):
 
 @desk_required
 @require_GET
+@document_csp
 def participants(request):
     return _respond(request, documents.participants_list(current_meeting_or_404()))
 
 
 @desk_required
 @require_GET
+@document_csp
 def attendance(request):
     return _respond(request, documents.attendance_record(current_meeting_or_404()))
 
 
 @desk_required
 @require_GET
+@document_csp
 def badges(request):
     return _respond(request, documents.badges(current_meeting_or_404()))

@@ -341,7 +341,7 @@ def page_counter_css():
     return mark_safe(" ".join(parts))
 
 
-def render_html(document, *, paper=DEFAULT_PAPER, pdf=False, extra=None):
+def render_html(document, *, paper=DEFAULT_PAPER, pdf=False, request=None):
     context = {
         "document": document,
         "meeting": document.meeting,
@@ -353,9 +353,9 @@ def render_html(document, *, paper=DEFAULT_PAPER, pdf=False, extra=None):
         "css_subtitle": mark_safe(css_string(document.subtitle)),
         "css_page": page_counter_css(),
         **document.context,
-        **(extra or {}),
     }
-    return render_to_string(document.template, context)
+    # With the request, the inline print stylesheet carries the page's CSP nonce.
+    return render_to_string(document.template, context, request=request)
 
 
 def _no_fetching(url, *args, **kwargs):

@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import io
 import json
+import re
 import time
 import zoneinfo
 
@@ -617,3 +618,18 @@ def test_attendance_record_times_are_in_the_meetings_time_zone(desk_client):
     assert "Plenary — Thursday 15 February 1996, 10:00–12:00" in html
     assert rows[1][1:3] == ["1996-02-15", "10:00"]
     assert rows[1][6] == "10:05"
+
+
+def test_document_page_lets_only_its_own_stylesheet_through_the_csp(desk_client, meeting):
+    response = desk_client.get(reverse("desk:participants"))
+
+    html = response.content.decode()
+    nonce = re.search(r'<style nonce="([^"]+)">', html).group(1)
+    policy = dict(
+        directive.strip().split(" ", 1)
+        for directive in response["Content-Security-Policy"].split(";")
+    )
+    assert policy["style-src"] == f"'self' 'nonce-{nonce}'"
+    assert policy["script-src"] == "'self'"
+    assert "onclick" not in html
+    assert '<script src="/static/desk/documents.js" defer></script>' in html
