@@ -147,8 +147,7 @@ def participants_list(meeting):
                     else ""
                 ),
             }
-            for participant in delegation.participants.all()
-            if participant.status != Participant.Status.CANCELLED
+            for participant in delegation.participants.all()  # listed(): none cancelled
         ]
         groups.append(
             {
