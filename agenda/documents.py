@@ -21,6 +21,7 @@ import segno
 from django.conf import settings
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -276,6 +277,9 @@ class LazyQr:
 
     __str__ = __html__
 
+    def __repr__(self):
+        return f"LazyQr({self.text!r})"
+
 
 def badges(meeting):
     """One badge per expected participant: name, organization, role and badge number."""
@@ -443,9 +447,12 @@ def _clean_old_files(directory):
             pass
 
 
-def _render_job(html, pdf_path, status_path, started):
+def _render_job(document, paper, language, pdf_path, status_path, started):
     _progress[threading.get_ident()] = (status_path, started)
     try:
+        # The rows are already read: the thread renders and lays out, it never queries.
+        with translation.override(language):
+            html = render_html(document, paper=paper, pdf=True)
         content = _write_pdf(html)
         temporary = pdf_path.with_suffix(".pdf.tmp")
         temporary.write_bytes(content)
@@ -456,6 +463,39 @@ def _render_job(html, pdf_path, status_path, started):
         _write_status(status_path, state="failed", error=str(error), started=started)
     finally:
         _progress.pop(threading.get_ident(), None)
+
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "documents"
+
+
+def job_key(document, paper):
+    """A name for the PDF that changes whenever what it prints would change.
+
+    Built from the rows, the paper, the language and the templates' text, without rendering
+    the HTML (thousands of QR codes take seconds), so a poll of the progress page is cheap.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(TEMPLATE_DIR.iterdir()):
+        digest.update(path.read_bytes())
+    meeting = document.meeting
+    digest.update(
+        repr(
+            (
+                document.kind,
+                document.title,
+                document.subtitle,
+                meeting.pk,
+                meeting.title,
+                meeting.short_title,
+                meeting.time_zone,
+                paper,
+                translation.get_language(),
+                document.csv_rows,
+                document.context,
+            )
+        ).encode()
+    )
+    return digest.hexdigest()[:40]
 
 
 @dataclass
@@ -475,8 +515,7 @@ def pdf_in_background(document, *, paper=DEFAULT_PAPER, retry=False):
 
     A failed rendering stays reported until ``retry`` (or until it is stale).
     """
-    html = render_html(document, paper=paper, pdf=True)
-    key = hashlib.sha256(html.encode()).hexdigest()[:40]
+    key = job_key(document, paper)
     directory = _job_dir()
     pdf_path = directory / f"{key}.pdf"
     status_path = directory / f"{key}.json"
@@ -499,7 +538,14 @@ def pdf_in_background(document, *, paper=DEFAULT_PAPER, retry=False):
             _clean_old_files(directory)
             thread = threading.Thread(
                 target=_render_job,
-                args=(html, pdf_path, status_path, status["started"]),
+                args=(
+                    document,
+                    paper,
+                    translation.get_language(),
+                    pdf_path,
+                    status_path,
+                    status["started"],
+                ),
                 name=f"pdf-{key[:8]}",
                 daemon=True,
             )

@@ -1,7 +1,6 @@
 import csv
 import ctypes
 import datetime
-import hashlib
 import io
 import json
 import re
@@ -551,8 +550,7 @@ def test_a_changed_list_never_serves_the_old_pdf(desk_client, meeting, backgroun
 
 
 def test_a_pdf_being_laid_out_is_not_started_twice(desk_client, meeting, background):
-    html = documents.render_html(documents.participants_list(meeting), pdf=True)
-    key = hashlib.sha256(html.encode()).hexdigest()[:40]
+    key = documents.job_key(documents.participants_list(meeting), "letter")
     background.mkdir(parents=True)
     # Another app process started this very PDF a minute ago and has laid out three pages.
     started = time.time() - 60

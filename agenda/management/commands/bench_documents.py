@@ -30,7 +30,7 @@ class Command(BaseCommand):
         parser.add_argument("--per-delegation", type=int, default=5)
         parser.add_argument(
             "--pdf",
-            choices=["all", "participants", "sign_in", "none"],
+            choices=["all", "sign_in", "participants", "attendance", "badges", "none"],
             default="all",
             help="Which PDFs to lay out (they take most of the time).",
         )
