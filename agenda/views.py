@@ -5,6 +5,7 @@ at the bare URLs, any published meeting under /meetings/<slug>/. Views are plain
 functions so that caching and conditional-GET decorators can wrap them.
 """
 
+import datetime
 import functools
 
 from django import forms
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from delegations.models import Delegation, Meeting, Participant
+from meetingsite.caching import cached_page
 
 from .ical import programme_calendar
 from .models import AgendaItem, Session
@@ -70,10 +72,12 @@ def _meeting_list(request, *, status, none_current):
     return render(request, "agenda/meeting_list.html", context, status=status)
 
 
+@cached_page
 def meeting_list(request):
     return _meeting_list(request, status=200, none_current=False)
 
 
+@cached_page
 @meeting_page(missing_status=200)
 def home(request, meeting, context):
     now = timezone.now()
@@ -99,7 +103,14 @@ def home(request, meeting, context):
         agenda_items=AgendaItem.objects.filter(meeting=meeting),
         today=today,
     )
-    return render(request, "agenda/home.html", context)
+    response = render(request, "agenda/home.html", context)
+    # "Now and next" holds until a session starts or ends, or the meeting's day turns.
+    midnight = datetime.datetime.combine(
+        today + datetime.timedelta(days=1), datetime.time.min, tzinfo=meeting.tz
+    )
+    changes = [midnight, *(s.ends_at for s in on_now), *(s.starts_at for s in up_next)]
+    response.valid_until = min(changes)
+    return response
 
 
 class ItemFilterForm(forms.Form):
@@ -128,6 +139,7 @@ def _by_day(meeting, sessions, *, all_days):
     return sorted(days.items())
 
 
+@cached_page
 @meeting_page
 def programme(request, meeting, context):
     items = list(AgendaItem.objects.filter(meeting=meeting))
@@ -145,6 +157,7 @@ def programme(request, meeting, context):
     return render(request, "agenda/programme.html", context)
 
 
+@cached_page
 @meeting_page
 def day(request, meeting, context, day):
     if day not in meeting.days:
@@ -164,6 +177,7 @@ def _session(meeting, pk):
     return get_object_or_404(Session.objects.for_programme(), meeting=meeting, pk=pk)
 
 
+@cached_page
 @meeting_page
 def session_detail(request, meeting, context, pk):
     context["session"] = _session(meeting, pk)
@@ -180,6 +194,7 @@ def _calendar_response(request, meeting, context, sessions, filename):
     return response
 
 
+@cached_page
 @meeting_page
 def session_ics(request, meeting, context, pk):
     session = _session(meeting, pk)
@@ -188,12 +203,14 @@ def session_ics(request, meeting, context, pk):
     )
 
 
+@cached_page
 @meeting_page
 def programme_ics(request, meeting, context):
     sessions = Session.objects.filter(meeting=meeting).for_programme()
     return _calendar_response(request, meeting, context, sessions, f"{meeting.slug}.ics")
 
 
+@cached_page
 @meeting_page
 def programme_json(request, meeting, context):
     """The programme for other systems; field names are stable, labels follow the language."""
@@ -239,6 +256,7 @@ def programme_json(request, meeting, context):
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
 
 
+@cached_page
 @meeting_page
 def participants(request, meeting, context):
     delegations = Delegation.objects.filter(meeting=meeting).active().for_list()
@@ -255,6 +273,7 @@ def participants(request, meeting, context):
     return render(request, "agenda/participants.html", context)
 
 
+@cached_page
 @meeting_page
 def background(request, meeting, context):
     return render(request, "agenda/background.html", context)

@@ -12,3 +12,8 @@ WHITENOISE_USE_FINDERS = True
 # Throttling is switched on by the tests that exercise it; client.login() in other tests
 # has no request for django-axes to inspect.
 AXES_ENABLED = False
+
+# Pages are not cached in tests, so a test sees its own writes at once (the version
+# stamp is bumped on commit, and tests never commit); tests/test_caching.py turns the
+# cache on.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

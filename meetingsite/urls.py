@@ -11,7 +11,7 @@ admin.site.index_title = _("Register, invitations and programme")
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("language/", views.switch_language, name="switch_language"),
     path("register/", include("delegations.urls")),
     path("desk/", include("agenda.desk_urls")),
     path("", include("agenda.urls")),

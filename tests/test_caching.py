@@ -14,7 +14,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.caching_urls")]
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
+def fresh_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
     caching_urls.RENDERS.clear()
 
@@ -82,3 +83,36 @@ def test_clock_dependent_pages_expire_when_their_content_does(client, monkeypatc
 def test_without_a_cache_pages_are_still_right(client):
     OrganizationFactory(name="NATO")
     assert client.get("/organizations/").content == b"NATO"
+
+
+@pytest.mark.urls("meetingsite.urls")
+def test_an_admin_edit_shows_on_the_next_public_request(
+    client, secretariat_client, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    from agenda.seed import seed_meeting
+    from delegations.models import Official
+
+    with django_capture_on_commit_callbacks(execute=True):
+        seed_meeting()
+    first = client.get("/participants/")
+    assert "Secretary-General" in first.content.decode()
+    with django_assert_num_queries(1):
+        assert client.get("/participants/").content == first.content
+
+    official = Official.objects.get(family_name="Höynck")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = secretariat_client.post(
+            f"/admin/delegations/official/{official.pk}/change/",
+            {
+                "organization": official.organization_id,
+                "honorific": official.honorific,
+                "given_name": official.given_name,
+                "family_name": official.family_name,
+                "position": "Secretary General of the OSCE",
+                "country": "",
+                "email": "",
+                "phone": "",
+            },
+        )
+    assert response.status_code == 302
+    assert "Secretary General of the OSCE" in client.get("/participants/").content.decode()
