@@ -12,13 +12,14 @@ import pypdfium2.raw as pdfium_c
 import pytest
 import segno
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.urls import reverse
 
 from agenda import documents
 from agenda.desk import REGISTRATION_DESK
 from agenda.documents import css_string, neutralise, page_counter_css
 from agenda.models import Attendance
-from delegations.models import Delegation, Participant
+from delegations.models import Delegation, Meeting, Participant
 from tests.agenda.desk_data import build_meeting, working_sessions
 from tests.factories import (
     DelegationFactory,
@@ -631,3 +632,29 @@ def test_document_page_lets_only_its_own_stylesheet_through_the_csp(desk_client,
     assert policy["script-src"] == "'self'"
     assert "onclick" not in html
     assert '<script src="/static/desk/documents.js" defer></script>' in html
+
+
+def test_benchmark_command_times_every_document_and_leaves_nothing_behind(tmp_path):
+    out = io.StringIO()
+    meetings_before = list(Meeting.objects.values_list("pk", flat=True))
+
+    call_command(
+        "bench_documents",
+        "--participants=20",
+        "--pdf=sign_in",
+        f"--output={tmp_path}",
+        stdout=out,
+    )
+
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("Generated 20 participants in 4 delegations, ")
+    assert [line.split()[:3] for line in lines[1:]] == [
+        ["sign_in", "20", "rows"],
+        ["participants", "20", "rows"],
+        ["attendance", lines[3].split()[1], "rows"],
+        ["badges", "20", "rows"],
+    ]
+    assert " pdf " in lines[1] and " pdf " not in lines[2]
+    assert len(pdf_pages((tmp_path / "sign_in.pdf").read_bytes())) == 1
+    assert list(Meeting.objects.values_list("pk", flat=True)) == meetings_before
+    assert Participant.objects.count() == 0
