@@ -655,6 +655,6 @@ def test_benchmark_command_times_every_document_and_leaves_nothing_behind(tmp_pa
         ["badges", "20", "rows"],
     ]
     assert " pdf " in lines[1] and " pdf " not in lines[2]
-    assert len(pdf_pages((tmp_path / "sign_in.pdf").read_bytes())) == 1
+    assert len(pdf_pages((tmp_path / "sign_in.pdf").read_bytes())) == 2  # 20 rows, 8 walk-ins
     assert list(Meeting.objects.values_list("pk", flat=True)) == meetings_before
     assert Participant.objects.count() == 0
