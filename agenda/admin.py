@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from delegations.admin import FoldedSearchMixin
+from delegations.admin import FoldedSearchMixin, SafeAutocompleteMixin
 
 from .models import AgendaItem, Attendance, Room, Session, SessionItem
 
@@ -14,7 +14,7 @@ class RoomAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(admin.ModelAdmin):
+class AgendaItemAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["number", "title", "meeting"]
     list_display_links = ["number", "title"]
     list_filter = ["meeting"]
@@ -23,7 +23,7 @@ class AgendaItemAdmin(admin.ModelAdmin):
     autocomplete_fields = ["meeting"]
 
 
-class SessionItemInline(admin.TabularInline):
+class SessionItemInline(SafeAutocompleteMixin, admin.TabularInline):
     model = SessionItem
     fields = ["order", "agenda_item"]
     autocomplete_fields = ["agenda_item"]
@@ -31,7 +31,7 @@ class SessionItemInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "local_time", "room", "chair", "is_provisional"]
     list_filter = ["meeting", "kind", "room", "is_provisional"]
     list_select_related = ["meeting", "room", "chair"]
@@ -58,7 +58,7 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class AttendanceAdmin(SafeAutocompleteMixin, FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["participant", "session", "checked_in_at", "checked_in_by"]
     list_filter = ["session__meeting", "session"]
     list_select_related = ["participant__official", "session__meeting", "checked_in_by"]

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
 from django.template.response import TemplateResponse
@@ -11,6 +12,39 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import services
 from .forms import ParticipantAdminForm, ParticipantFormSet
 from .models import Delegation, Meeting, Official, Organization, Participant, fold
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """AutocompleteSelect that survives a submitted value of the wrong type.
+
+    Django's widget looks the submitted values up to redisplay them; "abc" for an
+    integer key raises ValueError there, and a number past the database's integer range
+    OverflowError: a server error on a form that should simply say "Select a valid
+    choice". Values the key field cannot hold are dropped first.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        key = remote.model._meta.get_field(getattr(remote, "field_name", None) or "pk")
+        valid = []
+        for item in value:
+            try:
+                key.run_validators(key.to_python(item))
+            except ValidationError:
+                continue
+            valid.append(item)
+        return super().optgroups(name, valid, attr)
+
+
+class SafeAutocompleteMixin:
+    """Use SafeAutocompleteSelect for every autocomplete field of a ModelAdmin or inline."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class FoldedSearchMixin:
@@ -114,7 +148,7 @@ class InviteForm(forms.Form):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ["short_title", "start_date", "end_date", "venue", "is_current", "is_published"]
     list_filter = ["is_published", "is_current"]
     search_fields = ["title", "short_title", "venue"]
@@ -211,7 +245,7 @@ class OrganizationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class OfficialAdmin(SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["full_name", "organization", "position", "country"]
     list_filter = ["organization__kind", "organization"]
     list_select_related = ["organization"]
@@ -240,7 +274,7 @@ class OfficialAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         return obj.full_name
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Participant
     formset = ParticipantFormSet
     fields = ["official", "role", "representing", "badge_number", "status", "special_requirements"]
@@ -251,7 +285,7 @@ class ParticipantInline(admin.TabularInline):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class DelegationAdmin(SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = [
         "organization",
         "meeting",
@@ -404,7 +438,7 @@ class DelegationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class ParticipantAdmin(SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     form = ParticipantAdminForm
     list_display = ["official", "delegation", "role", "status", "badge_number"]
     list_filter = ["delegation__meeting", "role", "status"]
