@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from delegations.admin import FoldedSearchMixin, SafeAutocompleteMixin
 
@@ -8,13 +9,13 @@ from .models import AgendaItem, Attendance, Room, Session, SessionItem
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(SimpleHistoryAdmin):
     list_display = ["name", "capacity", "location"]
     search_fields = ["name", "location"]
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class AgendaItemAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ["number", "title", "meeting"]
     list_display_links = ["number", "title"]
     list_filter = ["meeting"]
@@ -31,7 +32,7 @@ class SessionItemInline(SafeAutocompleteMixin, admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class SessionAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "local_time", "room", "chair", "is_provisional"]
     list_filter = ["meeting", "kind", "room", "is_provisional"]
     list_select_related = ["meeting", "room", "chair"]
@@ -58,7 +59,7 @@ class SessionAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SafeAutocompleteMixin, FoldedSearchMixin, admin.ModelAdmin):
+class AttendanceAdmin(SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["participant", "session", "checked_in_at", "checked_in_by"]
     list_filter = ["session__meeting", "session"]
     list_select_related = ["participant__official", "session__meeting", "checked_in_by"]

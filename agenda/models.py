@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from delegations.models import Meeting, Official, Participant
 
@@ -16,6 +17,8 @@ class Room(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     location = models.CharField(_("location"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -33,6 +36,8 @@ class AgendaItem(models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["meeting", "number"]
@@ -113,6 +118,7 @@ class Session(models.Model):
     )
 
     objects = SessionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["starts_at", "room__name", "pk"]
@@ -193,6 +199,8 @@ class SessionItem(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=1)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["session", "order"]
         verbose_name = _("agenda item of a session")
@@ -242,6 +250,8 @@ class Attendance(models.Model):
         blank=True,
         related_name="+",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["session", "checked_in_at"]
