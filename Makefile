@@ -6,12 +6,13 @@ MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install fonts run serve backup restore test lint format migrate seed superuser lock clean messages translations browser
+.PHONY: help install fonts run serve bench backup restore test lint format migrate seed superuser lock clean messages translations browser
 
 help:
 	@echo "make run    set everything up and serve the 1996 meeting at http://127.0.0.1:8000/"
 	@echo "make test   set up and run ruff and the whole test suite"
 	@echo "make serve  run as in production: gunicorn, DEBUG off, hashed compressed static files"
+	@echo "make bench  benchmarks against a generated meeting of 5,000 participants"
 	@echo "make backup / make restore BACKUP=file   back up or restore the database"
 	@echo "make lint   ruff lint and format check"
 	@echo "make lock   re-pin requirements.lock from pyproject.toml"
@@ -57,6 +58,12 @@ serve: seed translations
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) check --deploy --fail-level WARNING
 	$(BIN)/gunicorn meetingsite.wsgi --workers $(WORKERS) --bind $(BIND) --access-logfile - --log-level warning
+
+# Benchmarks against a generated meeting on SQLite and PostgreSQL (see docs/benchmarks.md).
+# BENCH_ARGS passes options, e.g. BENCH_ARGS="--duration 10 --databases postgresql".
+bench: install translations
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # make backup [BACKUP=path]; make restore BACKUP=path (replaces the database's contents).
 backup: install

@@ -24,4 +24,22 @@ def public_pages():
 
 
 def documents():
-    return []
+    """(name, format, function producing the bytes) for the printable documents that the
+    benchmark times; the PDFs are laid out synchronously, as the background job does."""
+    from agenda import documents as docs
+
+    meeting = Meeting.objects.current()
+    session = docs.desk_sessions(meeting).first()
+    builders = {
+        "list of participants": lambda: docs.participants_list(meeting),
+        "sign-in sheet": lambda: docs.sign_in_sheet(meeting, session=session),
+    }
+    return [
+        (name, fmt, lambda build=build, render=render: render(build()))
+        for name, build in builders.items()
+        for fmt, render in (
+            ("html", lambda d: docs.render_html(d).encode()),
+            ("csv", docs.render_csv),
+            ("pdf", docs.render_pdf),
+        )
+    ]
