@@ -1,6 +1,9 @@
-from django.db import models
+import datetime
+
+from django.db import connection, models
 from django.db.models import F
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,6 +36,20 @@ class DataVersion(models.Model):
 
     @classmethod
     def current(cls):
-        """(number, changed_at) in one query."""
-        row = cls.objects.filter(pk=1).values_list("number", "changed_at").first()
-        return row or (0, timezone.now().replace(microsecond=0))
+        """(number, changed_at) in one query.
+
+        Read on every request for a cached page, so in plain SQL: building the same
+        ORM query each time cost a fifth of a cached page's time.
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(_CURRENT_SQL)
+            row = cursor.fetchone()
+        if row is None:
+            return 0, timezone.now().replace(microsecond=0)
+        number, changed_at = row
+        if isinstance(changed_at, str):  # SQLite returns text, in UTC
+            changed_at = parse_datetime(changed_at).replace(tzinfo=datetime.UTC)
+        return number, changed_at
+
+
+_CURRENT_SQL = "SELECT number, changed_at FROM meetingsite_dataversion WHERE id = 1"

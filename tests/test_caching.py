@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from delegations.models import Organization
 from meetingsite.models import DataVersion
@@ -116,3 +117,12 @@ def test_an_admin_edit_shows_on_the_next_public_request(
         )
     assert response.status_code == 302
     assert "Secretary General of the OSCE" in client.get("/participants/").content.decode()
+
+
+def test_data_version_reads_back_what_bump_wrote():
+    number, _ = DataVersion.current()
+    DataVersion.bump()
+    after, changed_at = DataVersion.current()
+    assert after == number + 1
+    assert changed_at.tzinfo is not None
+    assert abs(timezone.now() - changed_at) < datetime.timedelta(minutes=1)
