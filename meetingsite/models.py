@@ -47,8 +47,11 @@ class DataVersion(models.Model):
         if row is None:
             return 0, timezone.now().replace(microsecond=0)
         number, changed_at = row
-        if isinstance(changed_at, str):  # SQLite returns text, in UTC
-            changed_at = parse_datetime(changed_at).replace(tzinfo=datetime.UTC)
+        # SQLite gives naive datetimes (or text), in UTC.
+        if isinstance(changed_at, str):
+            changed_at = parse_datetime(changed_at)
+        if changed_at.tzinfo is None:
+            changed_at = changed_at.replace(tzinfo=datetime.UTC)
         return number, changed_at
 
 
