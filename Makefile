@@ -6,13 +6,14 @@ MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install fonts run serve bench backup restore test lint format migrate seed superuser lock clean messages translations browser
+.PHONY: help install fonts run serve bench load backup restore test lint format migrate seed superuser lock clean messages translations browser
 
 help:
 	@echo "make run    set everything up and serve the 1996 meeting at http://127.0.0.1:8000/"
 	@echo "make test   set up and run ruff and the whole test suite"
 	@echo "make serve  run as in production: gunicorn, DEBUG off, hashed compressed static files"
 	@echo "make bench  benchmarks against a generated meeting of 5,000 participants"
+	@echo "make load   focal points and desk users all at once, checked for lost rows"
 	@echo "make backup / make restore BACKUP=file   back up or restore the database"
 	@echo "make lint   ruff lint and format check"
 	@echo "make lock   re-pin requirements.lock from pyproject.toml"
@@ -64,6 +65,10 @@ serve: seed translations
 bench: install translations
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Many focal points register and many desk users check in at once, on PostgreSQL.
+load: install translations
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 # make backup [BACKUP=path]; make restore BACKUP=path (replaces the database's contents).
 backup: install
