@@ -65,10 +65,12 @@ serve: seed translations
 bench: install translations
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/report.py
 
 # Many focal points register and many desk users check in at once, on PostgreSQL.
 load: install translations
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
+	$(BIN)/python bench/report.py
 
 # make backup [BACKUP=path]; make restore BACKUP=path (replaces the database's contents).
 backup: install
