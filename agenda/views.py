@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from delegations.models import Delegation, Meeting, Participant
+from delegations.models import Delegation, Meeting
 from meetingsite.caching import cached_page
 
 from .ical import programme_calendar
@@ -259,17 +259,8 @@ def programme_json(request, meeting, context):
 @cached_page
 @meeting_page
 def participants(request, meeting, context):
-    delegations = Delegation.objects.filter(meeting=meeting).active().for_list()
-    rows = []
-    for delegation in delegations:
-        heads = [
-            participant
-            for participant in delegation.participants.all()
-            if participant.role == Participant.Role.HEAD
-            and participant.status != Participant.Status.CANCELLED
-        ]
-        rows.append((delegation, heads[0] if heads else None))
-    context["rows"] = rows
+    delegations = Delegation.objects.filter(meeting=meeting).active().with_heads()
+    context["rows"] = [(d, d.heads[0] if d.heads else None) for d in delegations]
     return render(request, "agenda/participants.html", context)
 
 

@@ -230,6 +230,9 @@ def token_digest(token):
 
 
 class DelegationQuerySet(models.QuerySet):
+    def in_protocol_order(self):
+        return self.order_by(F("protocol_order").asc(nulls_last=True), "organization__sort_name")
+
     def for_list(self):
         """Delegations in protocol order, with their organization and listed participants
         (cancelled ones left out, head first) loaded."""
@@ -238,7 +241,17 @@ class DelegationQuerySet(models.QuerySet):
             .prefetch_related(
                 models.Prefetch("participants", queryset=Participant.objects.listed())
             )
-            .order_by(F("protocol_order").asc(nulls_last=True), "organization__sort_name")
+            .in_protocol_order()
+        )
+
+    def with_heads(self):
+        """Delegations in protocol order with only their head of delegation loaded, as
+        ``heads`` (a list of at most one): the public list needs no one else."""
+        heads = Participant.objects.listed().filter(role=Participant.Role.HEAD)
+        return (
+            self.select_related("organization")
+            .prefetch_related(models.Prefetch("participants", queryset=heads, to_attr="heads"))
+            .in_protocol_order()
         )
 
     def active(self):
