@@ -3,16 +3,13 @@ printable document make the same number of queries for a small and a ten-times-l
 meeting."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agenda.desk import REGISTRATION_DESK
 from agenda.documents import desk_sessions
 from agenda.generate import generate_meeting
 from agenda.models import Participant, Session
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,14 +71,6 @@ def measure(client, meeting):
         assert response.status_code == 200, name
         counts[name] = len(queries)
     return counts
-
-
-@pytest.fixture
-def desk_client(client):
-    user = UserFactory(username="desk")
-    user.groups.add(Group.objects.get(name=REGISTRATION_DESK))
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize(

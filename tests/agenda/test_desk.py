@@ -27,19 +27,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def desk_user():
-    user = UserFactory(username="desk")
-    user.groups.add(Group.objects.get(name=REGISTRATION_DESK))
-    return user
-
-
-@pytest.fixture
-def desk_client(client, desk_user):
-    client.force_login(desk_user)
-    return client
-
-
-@pytest.fixture
 def meeting():
     return build_meeting(delegations=2, members=2, sessions=2)
 

@@ -11,12 +11,10 @@ import pypdfium2
 import pypdfium2.raw as pdfium_c
 import pytest
 import segno
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 
 from agenda import documents
-from agenda.desk import REGISTRATION_DESK
 from agenda.documents import css_string, neutralise, page_counter_css
 from agenda.models import Attendance
 from delegations.models import Delegation, Meeting, Participant
@@ -28,21 +26,12 @@ from tests.factories import (
     OrganizationFactory,
     ParticipantFactory,
     SessionFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 LETTER = (612, 792)  # points
 A4 = (595, 842)
-
-
-@pytest.fixture
-def desk_client(client):
-    user = UserFactory(username="desk")
-    user.groups.add(Group.objects.get(name=REGISTRATION_DESK))
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
