@@ -69,10 +69,11 @@ def verify(args):
         "delegations": {
             d.organization.acronym: [d.active, d.heads, d.seats_allowed] for d in rows
         },
+        # The generated meeting comes with check-ins of its own: only the load's people.
         "attendance": sorted(
-            Attendance.objects.filter(session_id=args["session"]).values_list(
-                "participant_id", flat=True
-            )
+            Attendance.objects.filter(
+                session_id=args["session"], participant_id__in=args["people"]
+            ).values_list("participant_id", flat=True)
         ),
     }
 

@@ -21,7 +21,7 @@ from agenda.seed import seed_meeting
 from delegations.models import Official
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="needs a database two processes can share: run with DATABASE_URL=postgres://…",

@@ -8,7 +8,9 @@ from agenda.desk import REGISTRATION_DESK
 from agenda.models import Attendance, Session
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: put back what migrations created (groups, permissions) after the
+# flush, for the tests that run after these in the same process.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from icalendar import Calendar
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: put back what migrations created (groups, permissions) after the
+# flush, for the tests that run after these in the same process.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 PUBLIC_PAGES = [
