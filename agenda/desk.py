@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from delegations.models import Meeting, fold
 
 from . import documents
-from .models import Attendance
+from .models import AgendaItem, Attendance
 from .services import attendance_check_in, attendance_undo
 
 REGISTRATION_DESK = "Registration desk"
@@ -236,7 +236,12 @@ def document_list(request):
     return render(
         request,
         "desk/documents.html",
-        {"meeting": meeting, "sessions": sessions, "days": meeting.days},
+        {
+            "meeting": meeting,
+            "sessions": sessions,
+            "days": meeting.days,
+            "agenda_items": AgendaItem.objects.filter(meeting=meeting),
+        },
     )
 
 

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import desk
+from . import desk, speakers
 
 app_name = "desk"
 
@@ -30,4 +30,9 @@ urlpatterns = [
     path("documents/participants/", desk.participants, name="participants"),
     path("documents/attendance/", desk.attendance, name="attendance"),
     path("documents/badges/", desk.badges, name="badges"),
+    path(
+        "documents/speakers/<int:number>/",
+        desk.desk_required(desk.document_csp(speakers.desk_document)),
+        name="speakers",
+    ),
 ]

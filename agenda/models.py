@@ -281,3 +281,162 @@ class Attendance(models.Model):
                 {"participant": _("This participant is not in this session's meeting.")},
                 code="wrong_meeting",
             )
+
+
+class SpeakersList(models.Model):
+    """The list of delegations inscribed to speak on one agenda item."""
+
+    agenda_item = models.OneToOneField(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.CASCADE,
+        related_name="speakers_list",
+    )
+    levels_first = models.BooleanField(
+        _("higher levels of representation first"),
+        default=False,
+        help_text=_(
+            "When the chair so decides, presiding officers and heads of organization speak "
+            "ahead of lower levels of representation; otherwise the order is that of inscription."
+        ),
+    )
+    minutes_per_statement = models.PositiveSmallIntegerField(
+        _("time limit per statement (minutes)"), null=True, blank=True
+    )
+    is_closed = models.BooleanField(
+        _("closed"), default=False, help_text=_("No more inscriptions through the private links.")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agenda_item__meeting", "agenda_item__number"]
+        verbose_name = _("speakers' list")
+        verbose_name_plural = _("speakers' lists")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes_per_statement__isnull=True) | Q(minutes_per_statement__gte=1),
+                name="speakers_list_time_limit_at_least_one_minute",
+                violation_error_message=_("A time limit is at least one minute."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Speakers' list on item %(item)s") % {"item": self.agenda_item}
+
+
+class InscriptionQuerySet(models.QuerySet):
+    def for_list(self):
+        """Inscriptions with the names a list shows, in two joins, unordered: the speaking
+        order is worked out by ``agenda.speakers.speaking_order``."""
+        return self.select_related("delegation__organization", "speaker__official")
+
+
+class Inscription(models.Model):
+    """A delegation inscribed to speak on an agenda item."""
+
+    class Level(models.TextChoices):
+        PRESIDING = "presiding", _("Presiding officer")
+        HEAD = "head", _("Head of organization")
+        OTHER = "other", _("Other level of representation")
+
+    class Status(models.TextChoices):
+        INSCRIBED = "inscribed", _("Inscribed")
+        SPEAKING = "speaking", _("Speaking")
+        SPOKEN = "spoken", _("Spoken")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    LEVEL_RANK = {Level.PRESIDING: 0, Level.HEAD: 1, Level.OTHER: 2}
+
+    speakers_list = models.ForeignKey(
+        SpeakersList,
+        verbose_name=_("speakers' list"),
+        on_delete=models.CASCADE,
+        related_name="inscriptions",
+    )
+    delegation = models.ForeignKey(
+        "delegations.Delegation",
+        verbose_name=_("delegation"),
+        on_delete=models.CASCADE,
+        related_name="inscriptions",
+    )
+    speaker = models.ForeignKey(
+        Participant,
+        verbose_name=_("speaker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inscriptions",
+        help_text=_("Who will take the floor, when known."),
+    )
+    level = models.CharField(
+        _("level of representation"), max_length=20, choices=Level.choices, default=Level.OTHER
+    )
+    is_reply = models.BooleanField(_("right of reply"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.INSCRIBED
+    )
+    inscribed_at = models.DateTimeField(_("inscribed at"))
+    position = models.PositiveIntegerField(
+        _("position set by the secretariat"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when the secretariat moves an inscription; overrides time and level."),
+    )
+    spoke_at = models.DateTimeField(_("took the floor at"), null=True, blank=True, editable=False)
+    inscribed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("inscribed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text=_("Empty when the focal point inscribed through the private link."),
+    )
+
+    objects = InscriptionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["speakers_list", "inscribed_at", "pk"]
+        verbose_name = _("inscription")
+        verbose_name_plural = _("inscriptions")
+        constraints = [
+            # A delegation is on a list once for its statement; rights of reply are extra.
+            models.UniqueConstraint(
+                fields=["speakers_list", "delegation"],
+                condition=Q(is_reply=False) & ~Q(status="withdrawn"),
+                name="one_statement_per_delegation_per_list",
+                violation_error_message=_("This delegation is already inscribed on this list."),
+            ),
+            models.UniqueConstraint(
+                fields=["speakers_list"],
+                condition=Q(status="speaking"),
+                name="one_speaker_at_a_time",
+                violation_error_message=_("Someone already has the floor on this list."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.delegation.organization)
+
+    @property
+    def level_rank(self):
+        return self.LEVEL_RANK.get(self.level, len(self.LEVEL_RANK))
+
+    def clean(self):
+        super().clean()
+        if self.speakers_list_id is None or self.delegation_id is None:
+            return
+        if self.delegation.meeting_id != self.speakers_list.agenda_item.meeting_id:
+            raise ValidationError(
+                {"delegation": _("This delegation is not in this item's meeting.")},
+                code="wrong_meeting",
+            )
+        if self.speaker_id is not None and self.speaker.delegation_id != self.delegation_id:
+            raise ValidationError(
+                {"speaker": _("The speaker must be a member of the delegation.")},
+                code="wrong_delegation",
+            )

@@ -9,7 +9,7 @@ import datetime
 
 from django.urls import include, path, register_converter
 
-from . import views
+from . import speakers, views
 
 
 class IsoDateConverter:
@@ -38,6 +38,11 @@ def _pages(prefix):
         path("agenda/sessions/<int:pk>.ics", views.session_ics, name=f"{prefix}session_ics"),
         path("agenda.ics", views.programme_ics, name=f"{prefix}programme_ics"),
         path("agenda.json", views.programme_json, name=f"{prefix}programme_json"),
+        path(
+            "agenda/items/<int:number>/speakers/",
+            speakers.public_list,
+            name=f"{prefix}speakers",
+        ),
         path("participants/", views.participants, name=f"{prefix}participants"),
         path("background/", views.background, name=f"{prefix}background"),
     ]

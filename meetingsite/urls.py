@@ -12,6 +12,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("language/", views.switch_language, name="switch_language"),
+    # Before delegations.urls: a focal point's inscriptions, served by the agenda app.
+    path("register/", include("agenda.speaker_urls")),
     path("register/", include("delegations.urls")),
     path("desk/", include("agenda.desk_urls")),
     path("", include("agenda.urls")),

@@ -5,7 +5,8 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-from agenda.models import Session, SessionItem
+from agenda import speakers
+from agenda.models import Inscription, Session, SessionItem
 from delegations.models import Official, Participant
 from tests.factories import (
     AgendaItemFactory,
@@ -28,7 +29,11 @@ PROJECT_MODELS = [
 
 def make_one_of_each():
     attendance = AttendanceFactory()
-    SessionItemFactory(session=attendance.session)
+    entry = SessionItemFactory(session=attendance.session)
+    participant = attendance.participant
+    speakers.inscription_add(
+        agenda_item=entry.agenda_item, delegation=participant.delegation, speaker=participant
+    )
     return attendance
 
 
@@ -40,8 +45,8 @@ def test_every_project_model_is_in_the_admin():
         # simple-history's tables are shown through each model's "History" page.
         if not hasattr(model, "instance_type")
     }
-    # SessionItem is edited inline on its session.
-    assert set(PROJECT_MODELS) == every_model - {SessionItem}
+    # SessionItem is edited inline on its session, Inscription on its speakers' list.
+    assert set(PROJECT_MODELS) == every_model - {SessionItem, Inscription}
 
 
 @pytest.mark.parametrize("model", PROJECT_MODELS, ids=lambda m: m.__name__)

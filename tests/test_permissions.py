@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from agenda import speakers
 from agenda.desk import REGISTRATION_DESK
 from agenda.models import Session
 from agenda.seed import seed_meeting
@@ -53,6 +54,8 @@ MATRIX = {
     "agenda:meeting_programme_json": (["slug"], PUBLIC),
     "agenda:meeting_participants": (["slug"], PUBLIC),
     "agenda:meeting_background": (["slug"], PUBLIC),
+    "agenda:speakers": (["item"], PUBLIC),
+    "agenda:meeting_speakers": (["slug", "item"], PUBLIC),
     "desk:index": ([], DESK_ONLY),
     "desk:login": ([], PUBLIC),
     "desk:logout": ([], dict.fromkeys(VISITORS, 405)),  # logging out takes a POST
@@ -65,20 +68,24 @@ MATRIX = {
     "desk:participants": ([], DESK_ONLY),
     "desk:attendance": ([], DESK_ONLY),
     "desk:badges": ([], DESK_ONLY),
+    "desk:speakers": (["item"], DESK_ONLY),
     "registration:register": (["token"], None),
     "registration:done": (["token"], None),
     "registration:decline": (["token"], None),
+    "speakers:focal_point": (["token"], None),
 }
 
 # Kind of token → expected status of each registration page, for any visitor.
+PRIVATE_LINK_PAGES = [
+    "registration:register",
+    "registration:done",
+    "registration:decline",
+    "speakers:focal_point",
+]
 REGISTRATION = {
-    "own": {"registration:register": 200, "registration:done": 200, "registration:decline": 200},
-    "revoked": dict.fromkeys(
-        ["registration:register", "registration:done", "registration:decline"], 410
-    ),
-    "unknown": dict.fromkeys(
-        ["registration:register", "registration:done", "registration:decline"], 404
-    ),
+    "own": dict.fromkeys(PRIVATE_LINK_PAGES, 200),
+    "revoked": dict.fromkeys(PRIVATE_LINK_PAGES, 410),
+    "unknown": dict.fromkeys(PRIVATE_LINK_PAGES, 404),
 }
 
 # Registered admin models → status of their changelist for each visitor. The secretariat
@@ -132,6 +139,11 @@ def world():
     own = services.link_issue(delegation=delegations[0])
     revoked = services.link_issue(delegation=delegations[1])
     services.link_revoke(delegation=delegations[1])
+    # Speakers on item 1, named, so that pages showing the list have names to leak.
+    item = meeting.agenda_items.get(number=1)
+    for delegation in delegations:
+        head = delegation.participants.filter(role="head").first()
+        speakers.inscription_add(agenda_item=item, delegation=delegation, speaker=head)
     desk = UserFactory(username="desk")
     desk.groups.add(Group.objects.get(name=REGISTRATION_DESK))
     secretary = UserFactory(username="secretary", is_staff=True)
@@ -156,6 +168,7 @@ def url_for(world, name, args):
         "slug": world["meeting"].slug,
         "day": world["meeting"].start_date.isoformat(),
         "session": world["session"].pk,
+        "item": world["meeting"].agenda_items.order_by("number").first().number,
     }
     url = reverse(name, args=[values[arg] for arg in args if not arg.startswith("?")])
     query = "&".join(f"{arg[1:]}={values[arg[1:]]}" for arg in args if arg.startswith("?"))
@@ -189,10 +202,12 @@ def test_matrix(client, world, name, visitor):
         assert not PRIVATE.search(response.content.decode(errors="replace")), url
 
 
-@pytest.mark.parametrize("document", ["sign_in_session", "participants", "attendance", "badges"])
+@pytest.mark.parametrize(
+    "document", ["sign_in_session", "participants", "attendance", "badges", "speakers"]
+)
 @pytest.mark.parametrize("fmt", ["csv", "html"])
 def test_desk_documents_never_show_contact_details(client, world, document, fmt):
-    args = [world["session"].pk] if document == "sign_in_session" else []
+    args = {"sign_in_session": [world["session"].pk], "speakers": [1]}.get(document, [])
     client.force_login(world["users"]["desk"])
     response = client.get(reverse(f"desk:{document}", args=args), {"format": fmt})
     assert response.status_code == 200

@@ -1,0 +1,15 @@
+"""A focal point inscribes its delegation on speakers' lists through its private link.
+
+Served by the agenda app under /register/<token>/, so that ``delegations`` need not
+know about agenda items.
+"""
+
+from django.urls import path
+
+from . import speakers
+
+app_name = "speakers"
+
+urlpatterns = [
+    path("<str:token>/speakers/", speakers.focal_point, name="focal_point"),
+]
