@@ -237,10 +237,11 @@ class SpeakersListAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
             INSCRIPTION_ACTIONS
         ):
             raise PermissionDenied
+        pk = request.POST.get("inscription", "")
         inscription = get_object_or_404(
             Inscription.objects.select_related("delegation__organization"),
             speakers_list=speakers_list,
-            pk=request.POST.get("inscription") or 0,
+            pk=int(pk) if pk.isascii() and pk.isdigit() and len(pk) < 10 else 0,
         )
         try:
             if action in ("up", "down"):

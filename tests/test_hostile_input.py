@@ -15,9 +15,11 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from agenda import speakers
 from agenda.desk import REGISTRATION_DESK
 from agenda.documents import wait_for_pdf_jobs
 from agenda.models import Session
@@ -100,7 +102,15 @@ def world():
     return {"meeting": meeting, "token": token, "desk": desk, "superuser": superuser}
 
 
-PUBLIC_QUERIES = ["/", "/agenda/", "/participants/", "/agenda.json", "/agenda.ics", "/meetings/"]
+PUBLIC_QUERIES = [
+    "/",
+    "/agenda/",
+    "/participants/",
+    "/agenda.json",
+    "/agenda.ics",
+    "/meetings/",
+    "/agenda/items/1/speakers/",
+]
 QUERY_NAMES = ["item", "q", "session", "format", "paper", "day", "next", "language", "page"]
 
 
@@ -135,6 +145,33 @@ def test_the_registration_form_never_fails(client, world, data):
     }
     response = client.post(url, posted)
     assert response.status_code < 500
+
+
+@examples
+@given(data=st.data())
+def test_the_inscription_form_never_fails(client, world, monkeypatch, data):
+    # During the meeting, when the form is open.
+    monkeypatch.setattr(
+        timezone, "now", lambda: datetime.datetime(1996, 2, 15, 15, tzinfo=datetime.UTC)
+    )
+    url = reverse("speakers:focal_point", args=[world["token"]])
+    form = forms_of(client.get(url))[""]
+    posted = {name: data.draw(any_text) for name in form["names"] if name != "csrfmiddlewaretoken"}
+    response = client.post(url, posted)
+    assert response.status_code < 500
+
+
+@examples
+@given(
+    action=st.sampled_from(["up", "down", "call", "spoken", "withdraw", "reply"]), value=any_text
+)
+def test_speakers_list_buttons_never_fail(client, world, action, value):
+    item = world["meeting"].agenda_items.get(number=1)
+    speakers_list = speakers.speakers_list_for(agenda_item=item)
+    client.force_login(world["superuser"])
+    url = reverse("admin:agenda_speakerslist_inscription_action", args=[speakers_list.pk, action])
+    response = client.post(url, {"inscription": value})
+    assert response.status_code in (302, 404)
 
 
 @examples

@@ -415,3 +415,54 @@ def test_secretariat_inscribes_in_the_inline(secretariat_client, meeting, item, 
     data["inscriptions-INITIAL_FORMS"] = "5"
     response = secretariat_client.post(url, data)
     assert response.status_code == 200
+
+
+# ---------------------------------------------------------------- query counts
+
+
+@pytest.fixture(params=[3, 40])
+def sized_list(request, meeting, item, frozen_during):
+    """A list of ``param`` delegations with named speakers, one speaking, one reply, one
+    withdrawn, and a focal point's link for the last one."""
+    inscriptions = []
+    for number in range(request.param):
+        delegation_ = delegation(meeting, f"S{number}")
+        head = ParticipantFactory(delegation=delegation_, role=Participant.Role.HEAD)
+        inscriptions.append(
+            speakers.inscription_add(
+                agenda_item=item, delegation=delegation_, speaker=head, now=at(number)
+            )
+        )
+    speakers.inscription_call(inscription=inscriptions[0], now=at(100))
+    speakers.inscription_reply_add(inscription=inscriptions[0], now=at(101))
+    speakers.inscription_withdraw(inscription=inscriptions[1])
+    token = delegation_services.link_issue(delegation=inscriptions[-1].delegation)
+    return {"size": request.param, "token": token}
+
+
+@pytest.mark.parametrize(
+    ("page", "queries"),
+    [
+        # The data version for the page cache, the meeting, the item, the list, inscriptions.
+        ("public", 5),
+        # Session, user, two permission reads, the meeting, the item, the list, inscriptions.
+        ("document", 8),
+        # The delegation, items, participants, own inscriptions, one list they are on.
+        ("focal_point", 5),
+    ],
+)
+def test_query_counts_do_not_grow_with_the_list(
+    client, desk_user, django_assert_num_queries, meeting, sized_list, page, queries
+):
+    url = {
+        "public": reverse("agenda:meeting_speakers", args=[meeting.slug, 3]),
+        "document": reverse("desk:speakers", args=[3]),
+        "focal_point": focal_url(sized_list["token"]),
+    }[page]
+    if page == "document":
+        client.force_login(desk_user)
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200
+    if page == "public":
+        assert len(response.context["rows"]) == sized_list["size"]  # one withdrawn, one reply
