@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 LANGUAGES = ["en", "fr", "es", "ru", "zh-hans", "ar"]
 # Catalogues translated so far (locale directory names).
-CATALOGUES = ["fr", "es", "ru", "ar"]
+CATALOGUES = ["fr", "es", "ru", "zh_Hans", "ar"]
 RTL_CSS = "bootstrap/css/bootstrap.rtl.min.css"
 LTR_CSS = "bootstrap/css/bootstrap.min.css"
 
