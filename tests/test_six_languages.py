@@ -239,3 +239,18 @@ def test_admin_edits_the_translated_names(secretariat_client):
     body = secretariat_client.get(url).content.decode()
     for field in ["name_fr", "name_es", "name_ru", "name_zh_hans", "name_ar"]:
         assert f'name="{field}"' in body
+
+
+@pytest.mark.parametrize(
+    "language, head, count",
+    [
+        ("es", "Jefe de delegación", "Participan 15 organizaciones"),
+        ("ru", "Глава делегации", "Участвуют 15 организаций"),
+        ("zh-hans", "代表团团长", "15 个组织参加会议"),
+        ("ar", "رئيس الوفد", "تشارك 15 منظمة"),
+    ],
+)
+def test_participants_page_speaks_each_language(client, meeting, language, head, count):
+    body = client.get("/participants/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'<th scope="col">{head}</th>' in body
+    assert count in body
