@@ -17,7 +17,7 @@ help:
 	@echo "make backup / make restore BACKUP=file   back up or restore the database"
 	@echo "make lint   ruff lint and format check"
 	@echo "make lock   re-pin requirements.lock from pyproject.toml"
-	@echo "make messages  re-extract every string into locale/fr/LC_MESSAGES/django.po and compile it"
+	@echo "make messages  re-extract every string into locale/{fr,es,ru,zh_Hans,ar}/LC_MESSAGES/django.po and compile them"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -102,7 +102,7 @@ translations: install
 # Extracting strings needs GNU gettext's xgettext; installed here when missing.
 messages: install
 	@command -v xgettext >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext)
-	$(MANAGE) makemessages --locale fr --no-obsolete --ignore ".venv/*" --ignore "staticfiles/*"
+	$(MANAGE) makemessages --locale fr --locale es --locale ru --locale zh_Hans --locale ar --no-obsolete --ignore ".venv/*" --ignore "staticfiles/*"
 	$(MANAGE) compile_translations
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its own here).

@@ -75,7 +75,9 @@ def desk_sessions(meeting):
 
 
 def organization_label(organization):
-    return str(organization)
+    """The organization's name in the document's language (English when untranslated)."""
+    name = organization.display_name
+    return f"{name} ({organization.acronym})" if organization.acronym else name
 
 
 @dataclass

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from delegations.models import Delegation, Meeting, Official, Organization, Participant
+from delegations.models import (
+    TRANSLATED_NAME_FIELDS,
+    Delegation,
+    Meeting,
+    Official,
+    Organization,
+    Participant,
+)
 
 from .models import AgendaItem, Room, Session, SessionItem
 
@@ -225,6 +232,123 @@ PROGRAMME = [
     (1, "17:00", "18:00", Session.Kind.CLOSING, "Closing of the meeting", [6]),
 ]
 
+# The organizations' official names in French, Spanish, Russian, Chinese and Arabic, as the
+# United Nations writes them.
+TRANSLATED_NAMES = {
+    "United Nations Secretariat": (
+        "Secrétariat de l'Organisation des Nations Unies",
+        "Secretaría de las Naciones Unidas",
+        "Секретариат Организации Объединенных Наций",
+        "联合国秘书处",
+        "الأمانة العامة للأمم المتحدة",
+    ),
+    "President of the General Assembly": (
+        "Président de l'Assemblée générale",
+        "Presidente de la Asamblea General",
+        "Председатель Генеральной Ассамблеи",
+        "大会主席",
+        "رئيس الجمعية العامة",
+    ),
+    "President of the Security Council": (
+        "Président du Conseil de sécurité",
+        "Presidente del Consejo de Seguridad",
+        "Председатель Совета Безопасности",
+        "安全理事会主席",
+        "رئيس مجلس الأمن",
+    ),
+    "Association of South-East Asian Nations": (
+        "Association des nations de l'Asie du Sud-Est",
+        "Asociación de Naciones de Asia Sudoriental",
+        "Ассоциация государств Юго-Восточной Азии",
+        "东南亚国家联盟",
+        "رابطة أمم جنوب شرق آسيا",
+    ),
+    "Caribbean Community": (
+        "Communauté des Caraïbes",
+        "Comunidad del Caribe",
+        "Карибское сообщество",
+        "加勒比共同体",
+        "الجماعة الكاريبية",
+    ),
+    "Commonwealth of Independent States": (
+        "Communauté d'États indépendants",
+        "Comunidad de Estados Independientes",
+        "Содружество Независимых Государств",
+        "独立国家联合体",
+        "كومنولث الدول المستقلة",
+    ),
+    "Commonwealth Secretariat": (
+        "Secrétariat du Commonwealth",
+        "Secretaría del Commonwealth",
+        "Секретариат Содружества",
+        "英联邦秘书处",
+        "أمانة الكومنولث",
+    ),
+    "Economic Community of West African States": (
+        "Communauté économique des États de l'Afrique de l'Ouest",
+        "Comunidad Económica de los Estados de África Occidental",
+        "Экономическое сообщество западноафриканских государств",
+        "西非国家经济共同体",
+        "الجماعة الاقتصادية لدول غرب أفريقيا",
+    ),
+    "European Union": (
+        "Union européenne",
+        "Unión Europea",
+        "Европейский союз",
+        "欧洲联盟",
+        "الاتحاد الأوروبي",
+    ),
+    "League of Arab States": (
+        "Ligue des États arabes",
+        "Liga de los Estados Árabes",
+        "Лига арабских государств",
+        "阿拉伯国家联盟",
+        "جامعة الدول العربية",
+    ),
+    "North Atlantic Treaty Organization": (
+        "Organisation du Traité de l'Atlantique Nord",
+        "Organización del Tratado del Atlántico Norte",
+        "Организация Североатлантического договора",
+        "北大西洋公约组织",
+        "منظمة حلف شمال الأطلسي",
+    ),
+    "Organization for Security and Co-operation in Europe": (
+        "Organisation pour la sécurité et la coopération en Europe",
+        "Organización para la Seguridad y la Cooperación en Europa",
+        "Организация по безопасности и сотрудничеству в Европе",
+        "欧洲安全与合作组织",
+        "منظمة الأمن والتعاون في أوروبا",
+    ),
+    "Organization of African Unity": (
+        "Organisation de l'unité africaine",
+        "Organización de la Unidad Africana",
+        "Организация африканского единства",
+        "非洲统一组织",
+        "منظمة الوحدة الأفريقية",
+    ),
+    "Organization of American States": (
+        "Organisation des États américains",
+        "Organización de los Estados Americanos",
+        "Организация американских государств",
+        "美洲国家组织",
+        "منظمة الدول الأمريكية",
+    ),
+    "Organization of the Islamic Conference": (
+        "Organisation de la Conférence islamique",
+        "Organización de la Conferencia Islámica",
+        "Организация Исламская конференция",
+        "伊斯兰会议组织",
+        "منظمة المؤتمر الإسلامي",
+    ),
+    "Western European Union": (
+        "Union de l'Europe occidentale",
+        "Unión Europea Occidental",
+        "Западноевропейский союз",
+        "西欧联盟",
+        "اتحاد أوروبا الغربية",
+    ),
+}
+
 ROOM_NAME = "Conference Room 4"
 
 
@@ -236,6 +360,7 @@ def _organization(org):
             "kind": org.kind,
             "headquarters": org.headquarters,
             "sort_name": org.sort_name,
+            **dict(zip(TRANSLATED_NAME_FIELDS, TRANSLATED_NAMES.get(org.name, ()), strict=False)),
         },
     )
     return organization

@@ -11,7 +11,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .forms import ParticipantAdminForm, ParticipantFormSet
-from .models import Delegation, Meeting, Official, Organization, Participant, fold
+from .models import (
+    TRANSLATED_NAME_FIELDS,
+    Delegation,
+    Meeting,
+    Official,
+    Organization,
+    Participant,
+    fold,
+)
 
 
 class SafeAutocompleteSelect(AutocompleteSelect):
@@ -189,6 +197,16 @@ class OrganizationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     search_fields = ["name", "acronym", "headquarters"]
     folded_search_fields = ["sort_name"]
     inlines = [OfficialInline]
+    fieldsets = [
+        (None, {"fields": ["name", "acronym", "kind", "headquarters", "sort_name"]}),
+        (
+            _("Name in the other official languages"),
+            {
+                "fields": list(TRANSLATED_NAME_FIELDS),
+                "description": _("Left empty, the English name is shown in that language."),
+            },
+        ),
+    ]
 
     actions = ["invite"]
 

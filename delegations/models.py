@@ -6,11 +6,13 @@ import unicodedata
 import zoneinfo
 from functools import cache
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -141,6 +143,10 @@ class Meeting(models.Model):
         return [self.start_date + datetime.timedelta(days=n) for n in range(count)]
 
 
+# Organization's fields for its official name in French, Spanish, Russian, Chinese, Arabic.
+TRANSLATED_NAME_FIELDS = ("name_fr", "name_es", "name_ru", "name_zh_hans", "name_ar")
+
+
 class Organization(models.Model):
     class Kind(models.TextChoices):
         REGIONAL = "regional", _("Regional organization")
@@ -157,6 +163,13 @@ class Organization(models.Model):
         blank=True,
         help_text=_("How the name sorts in protocol order; left empty, the name itself."),
     )
+    # The official name in each of the other five official languages; left empty, the
+    # English name is shown.
+    name_fr = models.CharField(_("name in French"), max_length=200, blank=True)
+    name_es = models.CharField(_("name in Spanish"), max_length=200, blank=True)
+    name_ru = models.CharField(_("name in Russian"), max_length=200, blank=True)
+    name_zh_hans = models.CharField(_("name in Chinese"), max_length=200, blank=True)
+    name_ar = models.CharField(_("name in Arabic"), max_length=200, blank=True)
 
     history = HistoricalRecords()
 
@@ -172,6 +185,19 @@ class Organization(models.Model):
         if not self.sort_name.strip():
             self.sort_name = fold(self.name)
         super().save(*args, **kwargs)
+
+    def name_in(self, language_code):
+        """The official name in the given language, falling back to the English name."""
+        code = language_code.lower().replace("-", "_")
+        for field in ("name_" + code, "name_" + code.split("_")[0]):
+            if field in TRANSLATED_NAME_FIELDS:
+                return getattr(self, field).strip() or self.name
+        return self.name
+
+    @property
+    def display_name(self):
+        """The name in the language of the page being rendered."""
+        return self.name_in(get_language() or settings.LANGUAGE_CODE)
 
 
 class Official(models.Model):

@@ -1,6 +1,7 @@
 """What delegates do on the public site, in a real Chromium."""
 
 import datetime
+import os
 import zoneinfo
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def test_phone_width_pages_have_no_horizontal_scroll(phone, site):
         assert width <= 375, f"{path} is {width}px wide on a 375px phone"
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("language", ["en", "fr", "es", "ru", "zh-hans", "ar"])
 def test_axe_finds_no_accessibility_violations(browser, site, language):
     context = browser.new_context(
         locale=language, extra_http_headers={"Accept-Language": language}
@@ -82,6 +83,30 @@ def test_switching_to_french_with_the_language_buttons(page, site):
     assert page.get_by_role("columnheader", name="Chef de délégation").is_visible()
     page.get_by_role("button", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_arabic_reads_right_to_left(page, site, tmp_path):
+    page.goto(f"{site}/agenda/")
+    page.get_by_role("button", name="العربيّة").click()
+    html = page.locator("html")
+    assert (html.get_attribute("lang"), html.get_attribute("dir")) == ("ar", "rtl")
+    assert page.locator("h1").inner_text() == "البرنامج"
+    assert "الخميس، 15 فبراير 1996" in page.locator("main").inner_text()
+    # Bootstrap's RTL stylesheet: the brand sits on the right, the language buttons on the left.
+    width = page.viewport_size["width"]
+    brand = page.locator(".site-brand").bounding_box()
+    switcher = page.locator(".language-switcher").bounding_box()
+    assert brand["x"] > width / 2 > switcher["x"] + switcher["width"]
+    assert page.locator("body").evaluate("body => getComputedStyle(body).direction") == "rtl"
+    # Kept for a person to look at: SCREENSHOT_DIR=... make browser
+    folder = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
+    page.screenshot(path=str(folder / "arabic-agenda.png"), full_page=True)
+    page.get_by_role("link", name="المشاركون").first.click()
+    assert page.locator("h1").inner_text() == "المشاركون"
+    main = page.locator("main").inner_text()
+    assert "جامعة الدول العربية (LAS)" in main
+    assert "League of Arab States" not in main
+    page.screenshot(path=str(folder / "arabic-participants.png"), full_page=True)
 
 
 def test_keyboard_user_skips_to_the_content(page, site):
