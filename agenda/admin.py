@@ -5,7 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from delegations.admin import FoldedSearchMixin, SafeAutocompleteMixin
 
-from .models import AgendaItem, Attendance, Room, Session, SessionItem
+from .models import AgendaItem, Attendance, ParticipantListVersion, Room, Session, SessionItem
 
 
 @admin.register(Room)
@@ -73,3 +73,23 @@ class AttendanceAdmin(SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdm
         if not change:
             obj.checked_in_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ParticipantListVersion)
+class ParticipantListVersionAdmin(admin.ModelAdmin):
+    """Issued lists are read only: they are issued from the desk and never edited."""
+
+    list_display = ["symbol", "kind", "meeting", "issued_at", "issued_by"]
+    list_filter = ["meeting", "kind"]
+    list_select_related = ["meeting", "issued_by"]
+    fields = ["meeting", "kind", "revision", "symbol", "language", "issued_at", "issued_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

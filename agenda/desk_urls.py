@@ -28,6 +28,26 @@ urlpatterns = [
     path("documents/sign-in/session/<int:pk>/", desk.sign_in_session, name="sign_in_session"),
     path("documents/sign-in/day/<str:day>/", desk.sign_in_day, name="sign_in_day"),
     path("documents/participants/", desk.participants, name="participants"),
+    path(
+        "documents/participants/versions/",
+        desk.participant_versions,
+        name="participant_versions",
+    ),
+    path(
+        "documents/participants/versions/issue/",
+        desk.participant_version_issue,
+        name="participant_version_issue",
+    ),
+    path(
+        "documents/participants/versions/<int:pk>/",
+        desk.participant_version,
+        name="participant_version",
+    ),
+    path(
+        "documents/participants/versions/<int:pk>/changes/",
+        desk.participant_version_changes,
+        name="participant_version_changes",
+    ),
     path("documents/attendance/", desk.attendance, name="attendance"),
     path("documents/badges/", desk.badges, name="badges"),
 ]

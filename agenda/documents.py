@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -178,6 +179,100 @@ def participants_list(meeting):
         ],
         context={"groups": groups},
     )
+
+
+def participants_snapshot(document):
+    """What an issued version stores: the list's rows exactly as printed, as JSON."""
+    return {
+        "subtitle": document.subtitle,
+        "groups": [
+            {
+                "organization": group["organization"],
+                "representing": group["representing"],
+                "members": [dict(member) for member in group["members"]],
+            }
+            for group in document.context["groups"]
+        ],
+    }
+
+
+def participants_version(version):
+    """An issued version as a document, built from its snapshot alone (no query)."""
+    snapshot = version.snapshot
+    groups = snapshot["groups"]
+    issued = version.issued_at.astimezone(version.meeting.tz)
+    return Document(
+        kind="participants",
+        title=_("List of participants (%(version)s)") % {"version": version.label},
+        meeting=version.meeting,
+        subtitle=f"{version.symbol} — {snapshot['subtitle']}",
+        filename=f"list-of-participants-{slugify(version.symbol)}",
+        template="documents/participants.html",
+        csv_header=[_("Organization"), _("Role"), _("Name"), _("Position"), _("Representing")],
+        csv_rows=[
+            [
+                group["organization"],
+                member["role"],
+                member["name"],
+                member["position"],
+                member["representing"] or group["representing"],
+            ]
+            for group in groups
+            for member in group["members"]
+        ],
+        context={
+            "groups": groups,
+            "symbol": version.symbol,
+            "issued": date_format(issued, "j F Y"),
+        },
+    )
+
+
+CHANGE_FIELDS = {
+    "role": gettext_lazy("Role"),
+    "position": gettext_lazy("Position"),
+    "country": gettext_lazy("Country"),
+    "representing": gettext_lazy("Representing"),
+}
+
+
+def _entries(snapshot):
+    """Each organization and each member of a snapshot, under a key that survives edits."""
+    entries = {}
+    for group in snapshot["groups"]:
+        organization = group["organization"]
+        entries[(organization, "", 0)] = {"representing": group["representing"]}
+        seen = {}
+        for member in group["members"]:
+            occurrence = seen[member["name"]] = seen.get(member["name"], 0) + 1
+            entries[(organization, member["name"], occurrence)] = {
+                name: member.get(name, "") for name in CHANGE_FIELDS
+            }
+    return entries
+
+
+def snapshot_changes(old, new):
+    """The entries added, removed and changed from snapshot ``old`` to snapshot ``new``."""
+    before, after = _entries(old), _entries(new)
+
+    def row(key, **extra):
+        organization, name, _occurrence = key
+        return {"organization": organization, "name": name, **extra}
+
+    added = [row(key) for key in after if key not in before]
+    removed = [row(key) for key in before if key not in after]
+    changed = []
+    for key, values in after.items():
+        if key not in before:
+            continue
+        fields = [
+            {"field": str(CHANGE_FIELDS[name]), "old": before[key].get(name, ""), "new": value}
+            for name, value in values.items()
+            if before[key].get(name, "") != value
+        ]
+        if fields:
+            changed.append(row(key, fields=fields))
+    return {"added": added, "removed": removed, "changed": changed}
 
 
 def attendance_record(meeting):

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from agenda.desk import REGISTRATION_DESK
 from agenda.models import Session
 from agenda.seed import seed_meeting
+from agenda.services import participants_version_issue
 from delegations import services
 from delegations.groups import SECRETARIAT
 from delegations.models import Delegation, Official
@@ -63,6 +64,10 @@ MATRIX = {
     "desk:sign_in_session": (["session"], DESK_ONLY),
     "desk:sign_in_day": (["day"], DESK_ONLY),
     "desk:participants": ([], DESK_ONLY),
+    "desk:participant_versions": ([], DESK_ONLY),
+    "desk:participant_version_issue": ([], POST_ONLY_DESK),
+    "desk:participant_version": (["version"], DESK_ONLY),
+    "desk:participant_version_changes": (["version"], DESK_ONLY),
     "desk:attendance": ([], DESK_ONLY),
     "desk:badges": ([], DESK_ONLY),
     "registration:register": (["token"], None),
@@ -137,9 +142,14 @@ def world():
     secretary = UserFactory(username="secretary", is_staff=True)
     secretary.groups.add(Group.objects.get(name=SECRETARIAT))
     superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
+    participants_version_issue(
+        meeting=meeting, kind="provisional", user=secretary, base_symbol="UN-RO/1996/INF/1"
+    )
+    revision = participants_version_issue(meeting=meeting, kind="revision", user=secretary)
     return {
         "meeting": meeting,
         "session": Session.objects.filter(meeting=meeting).exclude(kind="break").first(),
+        "version": revision,
         "tokens": {"own": own, "revoked": revoked, "unknown": "not-a-real-token"},
         "users": {
             "anonymous": None,
@@ -156,6 +166,7 @@ def url_for(world, name, args):
         "slug": world["meeting"].slug,
         "day": world["meeting"].start_date.isoformat(),
         "session": world["session"].pk,
+        "version": world["version"].pk,
     }
     url = reverse(name, args=[values[arg] for arg in args if not arg.startswith("?")])
     query = "&".join(f"{arg[1:]}={values[arg[1:]]}" for arg in args if arg.startswith("?"))
