@@ -18,7 +18,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from delegations.models import Meeting, fold
+from delegations.models import Credentials, Meeting, fold
+from delegations.views import credentials_response
 
 from . import documents
 from .models import Attendance, ParticipantListVersion
@@ -233,10 +234,20 @@ document_csp = csp_update({"style-src": [NONCE]})
 def document_list(request):
     meeting = current_meeting_or_404()
     sessions = list(documents.desk_sessions(meeting))
+    missing = [
+        row["organization"]
+        for row in documents.credentials_rows(meeting)
+        if row["credentials"] is None
+    ]
     return render(
         request,
         "desk/documents.html",
-        {"meeting": meeting, "sessions": sessions, "days": meeting.days},
+        {
+            "meeting": meeting,
+            "sessions": sessions,
+            "days": meeting.days,
+            "credentials_missing": missing,
+        },
     )
 
 
@@ -413,3 +424,24 @@ def participant_version_changes(request, pk):
         "changes": documents.snapshot_changes(since.snapshot, version.snapshot),
     }
     return render(request, "desk/participant_version_changes.html", context)
+
+
+# --- Credentials -------------------------------------------------------------------------
+
+CREDENTIALS_PERMISSION = "delegations.view_credentials"
+
+
+@desk_required
+@require_GET
+@document_csp
+def credentials_report(request):
+    return _respond(request, documents.credentials_report(current_meeting_or_404()))
+
+
+@login_required(login_url=reverse_lazy("desk:login"))
+@permission_required(CREDENTIALS_PERMISSION, raise_exception=True)
+@require_GET
+def credentials_file(request, pk):
+    """A delegation's credentials file: the secretariat only, never the desk or the public."""
+    credentials = get_object_or_404(Credentials.objects.select_related("delegation"), pk=pk)
+    return credentials_response(credentials)

@@ -50,4 +50,6 @@ urlpatterns = [
     ),
     path("documents/attendance/", desk.attendance, name="attendance"),
     path("documents/badges/", desk.badges, name="badges"),
+    path("documents/credentials/", desk.credentials_report, name="credentials"),
+    path("documents/credentials/<int:pk>/file/", desk.credentials_file, name="credentials_file"),
 ]

@@ -28,7 +28,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from delegations.models import Delegation, Participant
+from delegations.models import Credentials, Delegation, Participant
 
 from .models import Attendance, Session
 
@@ -273,6 +273,93 @@ def snapshot_changes(old, new):
         if fields:
             changed.append(row(key, fields=fields))
     return {"added": added, "removed": removed, "changed": changed}
+
+
+def _credentials_of(delegation):
+    try:
+        return delegation.credentials
+    except Credentials.DoesNotExist:
+        return None
+
+
+def credentials_rows(meeting):
+    """Every active delegation in protocol order with the state of its credentials."""
+    delegations = (
+        Delegation.objects.filter(meeting=meeting)
+        .active()
+        .select_related("organization", "meeting", "credentials__verified_by")
+        .in_protocol_order()
+    )
+    rows = []
+    for delegation in delegations:
+        credentials = _credentials_of(delegation)
+        if credentials is None:
+            state = _("Missing")
+        elif credentials.verified:
+            state = _("Verified")
+        else:
+            state = _("Received, not verified")
+        rows.append(
+            {
+                "delegation": delegation,
+                "organization": organization_label(delegation.organization),
+                "credentials": credentials,
+                "state": state,
+                "received": credentials.received.isoformat() if credentials else "",
+                "verified_at": (
+                    f"{credentials.verified_at.astimezone(meeting.tz):%Y-%m-%d %H:%M}"
+                    if credentials and credentials.verified_at
+                    else ""
+                ),
+                "verified_by": (
+                    (
+                        credentials.verified_by.get_full_name()
+                        or credentials.verified_by.get_username()
+                    )
+                    if credentials and credentials.verified_by
+                    else ""
+                ),
+            }
+        )
+    return rows
+
+
+def credentials_report(meeting):
+    """The credentials of every delegation: received when, verified when and by whom."""
+    rows = credentials_rows(meeting)
+    missing = sum(1 for row in rows if row["credentials"] is None)
+    return Document(
+        kind="credentials",
+        title=_("Report on credentials"),
+        meeting=meeting,
+        subtitle=_meeting_dates(meeting),
+        filename="credentials",
+        template="documents/credentials.html",
+        csv_header=[
+            _("Organization"),
+            _("Credentials"),
+            _("Received"),
+            _("Verified at"),
+            _("Verified by"),
+        ],
+        csv_rows=[
+            [
+                row["organization"],
+                row["state"],
+                row["received"],
+                row["verified_at"],
+                row["verified_by"],
+            ]
+            for row in rows
+        ],
+        context={
+            "rows": rows,
+            "missing": missing,
+            "verified": sum(
+                1 for row in rows if row["credentials"] and row["credentials"].verified
+            ),
+        },
+    )
 
 
 def attendance_record(meeting):

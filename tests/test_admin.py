@@ -1,13 +1,16 @@
 """The secretariat's admin: every page renders for the secretariat, none for strangers."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
 from agenda.models import ParticipantListVersion, Session, SessionItem
 from agenda.services import participants_version_issue
-from delegations.models import Official, Participant
+from delegations.models import Credentials, Official, Participant
 from tests.factories import (
     AgendaItemFactory,
     AttendanceFactory,
@@ -28,7 +31,8 @@ PROJECT_MODELS = [
 
 
 # Models the admin only shows: issued lists are issued from the desk and never edited.
-READ_ONLY_MODELS = {ParticipantListVersion}
+# Credentials come from the focal points' links; the admin only marks them verified.
+READ_ONLY_MODELS = {ParticipantListVersion, Credentials}
 
 
 def make_one_of_each():
@@ -36,6 +40,15 @@ def make_one_of_each():
     SessionItemFactory(session=attendance.session)
     participants_version_issue(
         meeting=attendance.session.meeting, kind="provisional", user=None, base_symbol="X/1"
+    )
+    Credentials.objects.create(  # a row only: no file is written
+        delegation=DelegationFactory(meeting=attendance.session.meeting),
+        file="credentials/1/letter.pdf",
+        original_name="letter.pdf",
+        content_type="application/pdf",
+        size=10,
+        received=datetime.date(1996, 2, 1),
+        uploaded_at=timezone.now(),
     )
     return attendance
 

@@ -11,6 +11,7 @@ import re
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agenda.desk import REGISTRATION_DESK
@@ -69,21 +70,32 @@ MATRIX = {
     "desk:participant_version": (["version"], DESK_ONLY),
     "desk:participant_version_changes": (["version"], DESK_ONLY),
     "desk:attendance": ([], DESK_ONLY),
+    "desk:credentials": ([], DESK_ONLY),
+    # Credentials files: the secretariat only, never the desk.
+    "desk:credentials_file": (
+        ["credentials"],
+        {"anonymous": "login", "desk": 403, "secretariat": 200, "superuser": 200},
+    ),
     "desk:badges": ([], DESK_ONLY),
     "registration:register": (["token"], None),
     "registration:done": (["token"], None),
     "registration:decline": (["token"], None),
+    "registration:credentials": (["token"], None),
+    "registration:credentials_file": (["token"], None),
 }
 
 # Kind of token → expected status of each registration page, for any visitor.
+REGISTRATION_PAGES = [
+    "registration:register",
+    "registration:done",
+    "registration:decline",
+    "registration:credentials",
+    "registration:credentials_file",
+]
 REGISTRATION = {
-    "own": {"registration:register": 200, "registration:done": 200, "registration:decline": 200},
-    "revoked": dict.fromkeys(
-        ["registration:register", "registration:done", "registration:decline"], 410
-    ),
-    "unknown": dict.fromkeys(
-        ["registration:register", "registration:done", "registration:decline"], 404
-    ),
+    "own": dict.fromkeys(REGISTRATION_PAGES, 200),
+    "revoked": dict.fromkeys(REGISTRATION_PAGES, 410),
+    "unknown": dict.fromkeys(REGISTRATION_PAGES, 404),
 }
 
 # Registered admin models → status of their changelist for each visitor. The secretariat
@@ -127,7 +139,8 @@ def test_every_admin_model_is_in_the_matrix():
 
 
 @pytest.fixture
-def world():
+def world(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     meeting, _ = seed_meeting()
     for official in Official.objects.all():
         official.email = f"official{official.pk}@private.example"
@@ -146,10 +159,15 @@ def world():
         meeting=meeting, kind="provisional", user=secretary, base_symbol="UN-RO/1996/INF/1"
     )
     revision = participants_version_issue(meeting=meeting, kind="revision", user=secretary)
+    letter = SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n%%EOF\n")
+    credentials = services.credentials_upload(
+        delegation=delegations[0], upload=letter, content_type="application/pdf"
+    )
     return {
         "meeting": meeting,
         "session": Session.objects.filter(meeting=meeting).exclude(kind="break").first(),
         "version": revision,
+        "credentials": credentials,
         "tokens": {"own": own, "revoked": revoked, "unknown": "not-a-real-token"},
         "users": {
             "anonymous": None,
@@ -167,6 +185,7 @@ def url_for(world, name, args):
         "day": world["meeting"].start_date.isoformat(),
         "session": world["session"].pk,
         "version": world["version"].pk,
+        "credentials": world["credentials"].pk,
     }
     url = reverse(name, args=[values[arg] for arg in args if not arg.startswith("?")])
     query = "&".join(f"{arg[1:]}={values[arg[1:]]}" for arg in args if arg.startswith("?"))
