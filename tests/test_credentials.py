@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -241,3 +242,17 @@ def test_the_report_reads_a_constant_number_of_queries(
         DelegationFactory(meeting=world["meeting"])
     with django_assert_num_queries(6):
         desk_client.get(reverse("desk:credentials"), {"format": "csv"})
+
+
+def test_a_hostile_file_name_is_kept_as_text_and_never_used_as_a_path(client, world, media):
+    name = "../../<img src=x onerror=alert(1)>.pdf"
+    response = upload(client, world["token_a"], PDF, name)
+    assert response.status_code == 302
+    credentials = Credentials.objects.get()
+    # Django keeps only the last part of an uploaded name; the stored path is ours alone.
+    assert credentials.original_name == "<img src=x onerror=alert(1)>.pdf"
+    assert re.fullmatch(rf"credentials/{world['a'].pk}/[0-9a-f]{{32}}\.pdf", credentials.file.name)
+    assert (media / "private" / credentials.file.name).read_bytes() == PDF
+    page = client.get(reverse("registration:credentials", args=[world["token_a"]])).content
+    assert b"<img src=x" not in page
+    assert b"&lt;img src=x onerror=alert(1)&gt;.pdf" in page
