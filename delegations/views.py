@@ -26,7 +26,10 @@ from .models import Credentials, Delegation, Official, Participant
 
 
 def _private(response):
-    response["Referrer-Policy"] = "no-referrer"
+    # "same-origin", not "no-referrer": the link never leaves for another site either way,
+    # but with "no-referrer" browsers send "Origin: null" on the page's own forms, and
+    # Django's CSRF check refuses every POST ("Origin checking failed - null").
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
