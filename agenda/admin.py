@@ -12,7 +12,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from delegations.admin import FoldedSearchMixin, SafeAutocompleteMixin
 
 from . import speakers
-from .models import AgendaItem, Attendance, Inscription, Room, Session, SessionItem, SpeakersList
+from .models import (
+    AgendaItem,
+    Attendance,
+    Inscription,
+    ParticipantListVersion,
+    Room,
+    Session,
+    SessionItem,
+    SpeakersList,
+)
 
 
 @admin.register(Room)
@@ -281,3 +290,21 @@ class SpeakersListAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
             else:
                 inscription.save()
         formset.save_m2m()
+@admin.register(ParticipantListVersion)
+class ParticipantListVersionAdmin(admin.ModelAdmin):
+    """Issued lists are read only: they are issued from the desk and never edited."""
+
+    list_display = ["symbol", "kind", "meeting", "issued_at", "issued_by"]
+    list_filter = ["meeting", "kind"]
+    list_select_related = ["meeting", "issued_by"]
+    fields = ["meeting", "kind", "revision", "symbol", "language", "issued_at", "issued_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

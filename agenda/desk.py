@@ -7,22 +7,23 @@ from csp.constants import NONCE
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from delegations.models import Meeting, fold
+from delegations.models import Credentials, Meeting, fold
+from delegations.views import credentials_response
 
 from . import documents
-from .models import AgendaItem, Attendance
-from .services import attendance_check_in, attendance_undo
+from .models import AgendaItem, Attendance, ParticipantListVersion
+from .services import attendance_check_in, attendance_undo, participants_version_issue
 
 REGISTRATION_DESK = "Registration desk"
 DESK_PERMISSION = "agenda.use_desk"
@@ -233,6 +234,11 @@ document_csp = csp_update({"style-src": [NONCE]})
 def document_list(request):
     meeting = current_meeting_or_404()
     sessions = list(documents.desk_sessions(meeting))
+    missing = [
+        row["organization"]
+        for row in documents.credentials_rows(meeting)
+        if row["credentials"] is None
+    ]
     return render(
         request,
         "desk/documents.html",
@@ -241,6 +247,7 @@ def document_list(request):
             "sessions": sessions,
             "days": meeting.days,
             "agenda_items": AgendaItem.objects.filter(meeting=meeting),
+            "credentials_missing": missing,
         },
     )
 
@@ -337,3 +344,105 @@ def attendance(request):
 @document_csp
 def badges(request):
     return _respond(request, documents.badges(current_meeting_or_404()))
+
+
+# --- Issued lists of participants ----------------------------------------------------------
+
+ISSUE_PERMISSION = "agenda.add_participantlistversion"
+
+
+@desk_required
+@require_GET
+def participant_versions(request):
+    """The issued versions of the list, the button to issue the next one, and their changes."""
+    meeting = current_meeting_or_404()
+    versions = list(ParticipantListVersion.objects.for_meeting(meeting))
+    final = any(v.kind == ParticipantListVersion.Kind.FINAL for v in versions)
+    context = {
+        "meeting": meeting,
+        "versions": versions,
+        "can_issue": request.user.has_perm(ISSUE_PERMISSION) and not final,
+        "first": not versions,
+        "base_symbol": versions[0].symbol if versions else "",
+    }
+    return render(request, "desk/participant_versions.html", context)
+
+
+@desk_required
+@require_POST
+def participant_version_issue(request):
+    if not request.user.has_perm(ISSUE_PERMISSION):
+        raise PermissionDenied
+    meeting = current_meeting_or_404()
+    try:
+        version = participants_version_issue(
+            meeting=meeting,
+            kind=request.POST.get("kind", ""),
+            user=request.user,
+            base_symbol=request.POST.get("symbol", "")[:100],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(symbol)s is issued.") % {"symbol": version.symbol})
+    return redirect("desk:participant_versions")
+
+
+def _version_or_404(meeting, pk):
+    return get_object_or_404(
+        ParticipantListVersion.objects.select_related("meeting"), meeting=meeting, pk=pk
+    )
+
+
+@desk_required
+@require_GET
+@document_csp
+def participant_version(request, pk):
+    """An issued version printed again from its snapshot, in the language it was issued in."""
+    version = _version_or_404(current_meeting_or_404(), pk)
+    with translation.override(version.language):
+        return _respond(request, documents.participants_version(version))
+
+
+@desk_required
+@require_GET
+def participant_version_changes(request, pk):
+    """What changed from an earlier version (by default the one before) to version ``pk``."""
+    meeting = current_meeting_or_404()
+    version = _version_or_404(meeting, pk)
+    earlier = list(
+        ParticipantListVersion.objects.for_meeting(meeting).filter(revision__lt=version.revision)
+    )
+    if not earlier:
+        raise Http404(_("The provisional list has no earlier version."))
+    chosen = _int_or_none(request.GET.get("since"))
+    since = next((v for v in earlier if v.pk == chosen), earlier[-1])
+    context = {
+        "meeting": meeting,
+        "version": version,
+        "since": since,
+        "earlier": earlier,
+        "changes": documents.snapshot_changes(since.snapshot, version.snapshot),
+    }
+    return render(request, "desk/participant_version_changes.html", context)
+
+
+# --- Credentials -------------------------------------------------------------------------
+
+CREDENTIALS_PERMISSION = "delegations.view_credentials"
+
+
+@desk_required
+@require_GET
+@document_csp
+def credentials_report(request):
+    return _respond(request, documents.credentials_report(current_meeting_or_404()))
+
+
+@login_required(login_url=reverse_lazy("desk:login"))
+@permission_required(CREDENTIALS_PERMISSION, raise_exception=True)
+@require_GET
+def credentials_file(request, pk):
+    """A delegation's credentials file: the secretariat only, never the desk or the public."""
+    credentials = get_object_or_404(Credentials.objects.select_related("delegation"), pk=pk)
+    return credentials_response(credentials)

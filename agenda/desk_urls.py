@@ -28,6 +28,26 @@ urlpatterns = [
     path("documents/sign-in/session/<int:pk>/", desk.sign_in_session, name="sign_in_session"),
     path("documents/sign-in/day/<str:day>/", desk.sign_in_day, name="sign_in_day"),
     path("documents/participants/", desk.participants, name="participants"),
+    path(
+        "documents/participants/versions/",
+        desk.participant_versions,
+        name="participant_versions",
+    ),
+    path(
+        "documents/participants/versions/issue/",
+        desk.participant_version_issue,
+        name="participant_version_issue",
+    ),
+    path(
+        "documents/participants/versions/<int:pk>/",
+        desk.participant_version,
+        name="participant_version",
+    ),
+    path(
+        "documents/participants/versions/<int:pk>/changes/",
+        desk.participant_version_changes,
+        name="participant_version_changes",
+    ),
     path("documents/attendance/", desk.attendance, name="attendance"),
     path("documents/badges/", desk.badges, name="badges"),
     path(
@@ -35,4 +55,6 @@ urlpatterns = [
         desk.desk_required(desk.document_csp(speakers.desk_document)),
         name="speakers",
     ),
+    path("documents/credentials/", desk.credentials_report, name="credentials"),
+    path("documents/credentials/<int:pk>/file/", desk.credentials_file, name="credentials_file"),
 ]

@@ -24,10 +24,11 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from delegations.models import Delegation, Participant
+from delegations.models import Credentials, Delegation, Participant
 
 from .models import Attendance, Session
 
@@ -179,6 +180,187 @@ def participants_list(meeting):
             for member in group["members"]
         ],
         context={"groups": groups},
+    )
+
+
+def participants_snapshot(document):
+    """What an issued version stores: the list's rows exactly as printed, as JSON."""
+    return {
+        "subtitle": document.subtitle,
+        "groups": [
+            {
+                "organization": group["organization"],
+                "representing": group["representing"],
+                "members": [dict(member) for member in group["members"]],
+            }
+            for group in document.context["groups"]
+        ],
+    }
+
+
+def participants_version(version):
+    """An issued version as a document, built from its snapshot alone (no query)."""
+    snapshot = version.snapshot
+    groups = snapshot["groups"]
+    issued = version.issued_at.astimezone(version.meeting.tz)
+    return Document(
+        kind="participants",
+        title=_("List of participants (%(version)s)") % {"version": version.label},
+        meeting=version.meeting,
+        subtitle=f"{version.symbol} — {snapshot['subtitle']}",
+        filename=f"list-of-participants-{slugify(version.symbol)}",
+        template="documents/participants.html",
+        csv_header=[_("Organization"), _("Role"), _("Name"), _("Position"), _("Representing")],
+        csv_rows=[
+            [
+                group["organization"],
+                member["role"],
+                member["name"],
+                member["position"],
+                member["representing"] or group["representing"],
+            ]
+            for group in groups
+            for member in group["members"]
+        ],
+        context={
+            "groups": groups,
+            "symbol": version.symbol,
+            "issued": date_format(issued, "j F Y"),
+        },
+    )
+
+
+CHANGE_FIELDS = {
+    "role": gettext_lazy("Role"),
+    "position": gettext_lazy("Position"),
+    "country": gettext_lazy("Country"),
+    "representing": gettext_lazy("Representing"),
+}
+
+
+def _entries(snapshot):
+    """Each organization and each member of a snapshot, under a key that survives edits."""
+    entries = {}
+    for group in snapshot["groups"]:
+        organization = group["organization"]
+        entries[(organization, "", 0)] = {"representing": group["representing"]}
+        seen = {}
+        for member in group["members"]:
+            occurrence = seen[member["name"]] = seen.get(member["name"], 0) + 1
+            entries[(organization, member["name"], occurrence)] = {
+                name: member.get(name, "") for name in CHANGE_FIELDS
+            }
+    return entries
+
+
+def snapshot_changes(old, new):
+    """The entries added, removed and changed from snapshot ``old`` to snapshot ``new``."""
+    before, after = _entries(old), _entries(new)
+
+    def row(key, **extra):
+        organization, name, _occurrence = key
+        return {"organization": organization, "name": name, **extra}
+
+    added = [row(key) for key in after if key not in before]
+    removed = [row(key) for key in before if key not in after]
+    changed = []
+    for key, values in after.items():
+        if key not in before:
+            continue
+        fields = [
+            {"field": str(CHANGE_FIELDS[name]), "old": before[key].get(name, ""), "new": value}
+            for name, value in values.items()
+            if before[key].get(name, "") != value
+        ]
+        if fields:
+            changed.append(row(key, fields=fields))
+    return {"added": added, "removed": removed, "changed": changed}
+
+
+def _credentials_of(delegation):
+    try:
+        return delegation.credentials
+    except Credentials.DoesNotExist:
+        return None
+
+
+def credentials_rows(meeting):
+    """Every active delegation in protocol order with the state of its credentials."""
+    delegations = (
+        Delegation.objects.filter(meeting=meeting)
+        .active()
+        .select_related("organization", "meeting", "credentials__verified_by")
+        .in_protocol_order()
+    )
+    rows = []
+    for delegation in delegations:
+        credentials = _credentials_of(delegation)
+        if credentials is None:
+            state = _("Missing")
+        elif credentials.verified:
+            state = _("Verified")
+        else:
+            state = _("Received, not verified")
+        rows.append(
+            {
+                "delegation": delegation,
+                "organization": organization_label(delegation.organization),
+                "credentials": credentials,
+                "state": state,
+                "received": credentials.received.isoformat() if credentials else "",
+                "verified_at": (
+                    f"{credentials.verified_at.astimezone(meeting.tz):%Y-%m-%d %H:%M}"
+                    if credentials and credentials.verified_at
+                    else ""
+                ),
+                "verified_by": (
+                    (
+                        credentials.verified_by.get_full_name()
+                        or credentials.verified_by.get_username()
+                    )
+                    if credentials and credentials.verified_by
+                    else ""
+                ),
+            }
+        )
+    return rows
+
+
+def credentials_report(meeting):
+    """The credentials of every delegation: received when, verified when and by whom."""
+    rows = credentials_rows(meeting)
+    missing = sum(1 for row in rows if row["credentials"] is None)
+    return Document(
+        kind="credentials",
+        title=_("Report on credentials"),
+        meeting=meeting,
+        subtitle=_meeting_dates(meeting),
+        filename="credentials",
+        template="documents/credentials.html",
+        csv_header=[
+            _("Organization"),
+            _("Credentials"),
+            _("Received"),
+            _("Verified at"),
+            _("Verified by"),
+        ],
+        csv_rows=[
+            [
+                row["organization"],
+                row["state"],
+                row["received"],
+                row["verified_at"],
+                row["verified_by"],
+            ]
+            for row in rows
+        ],
+        context={
+            "rows": rows,
+            "missing": missing,
+            "verified": sum(
+                1 for row in rows if row["credentials"] and row["credentials"].verified
+            ),
+        },
     )
 
 

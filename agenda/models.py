@@ -440,3 +440,88 @@ class Inscription(models.Model):
                 {"speaker": _("The speaker must be a member of the delegation.")},
                 code="wrong_delegation",
             )
+
+
+class ParticipantListVersionQuerySet(models.QuerySet):
+    def for_meeting(self, meeting):
+        return self.filter(meeting=meeting).select_related("issued_by").order_by("revision")
+
+
+class ParticipantListVersion(models.Model):
+    """An issued list of participants, frozen: what was printed can be printed again unchanged.
+
+    ``snapshot`` holds the rows exactly as printed (organizations in protocol order, their
+    members with name, title, role and what they represent), so later changes to the register
+    never reach an issued version. Versions are issued by services.participants_version_issue
+    and are never edited afterwards.
+    """
+
+    class Kind(models.TextChoices):
+        PROVISIONAL = "provisional", _("Provisional")
+        REVISION = "revision", _("Revision")
+        FINAL = "final", _("Final")
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        related_name="participant_list_versions",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # 0 for the provisional list, then 1, 2, … for Rev.1, Rev.2 and the final list.
+    revision = models.PositiveSmallIntegerField(_("revision"))
+    symbol = models.CharField(_("symbol"), max_length=120)
+    language = models.CharField(_("language"), max_length=10)
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    snapshot = models.JSONField(_("snapshot"))
+
+    objects = ParticipantListVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "revision"]
+        verbose_name = _("issued list of participants")
+        verbose_name_plural = _("issued lists of participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "revision"],
+                name="one_participant_list_per_revision",
+                violation_error_message=_("This version of the list is already issued."),
+            ),
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(kind="final"),
+                name="one_final_participant_list",
+                violation_error_message=_("The final list of participants is already issued."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.symbol} ({self.label})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise ValidationError(
+                _("An issued list of participants cannot be changed; issue a revision."),
+                code="issued_version_immutable",
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(
+            _("An issued list of participants cannot be deleted."),
+            code="issued_version_immutable",
+        )
+
+    @property
+    def label(self):
+        if self.kind == self.Kind.REVISION:
+            return _("Rev.%(number)s") % {"number": self.revision}
+        return self.get_kind_display()

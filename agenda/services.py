@@ -1,12 +1,15 @@
 """Writes of the agenda app: checking delegates in at the registration desk."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from delegations.models import Delegation, Participant
+from delegations.models import Delegation, Meeting, Participant
 
-from .models import Attendance, Session
+from . import documents
+from .models import Attendance, ParticipantListVersion, Session
 
 
 def _check_can_attend(*, session, participant):
@@ -73,3 +76,63 @@ def attendance_undo(*, session, participant):
             session=session, participant=participant
         ).delete()
     return deleted > 0
+
+
+def participants_version_issue(*, meeting, kind, user, base_symbol="", now=None):
+    """Issue the list of participants as it stands: provisional, the next Rev.N, or final.
+
+    The provisional list comes first and only once; revisions and the final list follow it;
+    nothing follows the final list. The symbol is ``base_symbol`` (by default the provisional
+    list's) with "/Rev.N" for revisions and the final list. The rows are frozen in the
+    version's snapshot. One transaction; two secretaries issuing at once get one version
+    and one clear error.
+    """
+    Kind = ParticipantListVersion.Kind
+    if kind not in Kind.values:
+        raise ValidationError(_("Choose provisional, revision or final."), code="invalid_kind")
+    with transaction.atomic():
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+        versions = list(
+            ParticipantListVersion.objects.filter(meeting=meeting).order_by("revision")
+        )
+        if any(version.kind == Kind.FINAL for version in versions):
+            raise ValidationError(
+                _("The final list of participants is already issued."), code="final_issued"
+            )
+        if kind == Kind.PROVISIONAL and versions:
+            raise ValidationError(
+                _("The provisional list is already issued; issue a revision."),
+                code="provisional_issued",
+            )
+        if kind != Kind.PROVISIONAL and not versions:
+            raise ValidationError(_("Issue the provisional list first."), code="no_provisional")
+        base = (base_symbol or "").strip()
+        if not base and versions:
+            base = versions[0].symbol
+        if not base:
+            raise ValidationError(
+                _("Give the document symbol of the list, for example UN-RO/1996/INF/1."),
+                code="no_symbol",
+            )
+        revision = versions[-1].revision + 1 if versions else 0
+        symbol = base if revision == 0 else f"{base}/Rev.{revision}"
+        document = documents.participants_list(meeting)
+        version = ParticipantListVersion(
+            meeting=meeting,
+            kind=kind,
+            revision=revision,
+            symbol=symbol,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            issued_at=now or timezone.now(),
+            issued_by=user,
+            snapshot=documents.participants_snapshot(document),
+        )
+        version.full_clean()
+        try:
+            with transaction.atomic():
+                version.save()
+        except IntegrityError:
+            raise ValidationError(
+                _("This version of the list is already issued."), code="already_issued"
+            ) from None
+    return version

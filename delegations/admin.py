@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -13,6 +14,7 @@ from . import services
 from .forms import ParticipantAdminForm, ParticipantFormSet
 from .models import (
     TRANSLATED_NAME_FIELDS,
+    Credentials,
     Delegation,
     Meeting,
     Official,
@@ -302,6 +304,97 @@ class ParticipantInline(SafeAutocompleteMixin, admin.TabularInline):
     extra = 0
 
 
+def credentials_state(delegation):
+    try:
+        credentials = delegation.credentials
+    except Credentials.DoesNotExist:
+        return gettext("missing")
+    return gettext("verified") if credentials.verified else gettext("received")
+
+
+class CredentialsStateFilter(admin.SimpleListFilter):
+    """Which delegations lack credentials, or have them waiting for verification."""
+
+    title = _("credentials")
+    parameter_name = "credentials"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("missing", _("missing")),
+            ("received", _("received, not verified")),
+            ("verified", _("verified")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.filter(credentials__isnull=True)
+        if self.value() == "received":
+            return queryset.filter(credentials__verified=False)
+        if self.value() == "verified":
+            return queryset.filter(credentials__verified=True)
+        return queryset
+
+
+@admin.register(Credentials)
+class CredentialsAdmin(SimpleHistoryAdmin):
+    """The secretariat checks credentials here; files come from the focal points' links.
+
+    The file is never linked by its storage URL (private files have none): the download
+    link goes through the view that checks the secretariat's permission.
+    """
+
+    list_display = ["delegation", "received", "verified", "verified_at", "verified_by", "download"]
+    list_filter = ["delegation__meeting", "verified"]
+    list_select_related = ["delegation__organization", "delegation__meeting", "verified_by"]
+    search_fields = ["delegation__organization__name", "delegation__organization__acronym"]
+    fields = [
+        "delegation",
+        "download",
+        "original_name",
+        "content_type",
+        "size",
+        "received",
+        "uploaded_at",
+        "verified",
+        "verified_at",
+        "verified_by",
+    ]
+    readonly_fields = fields
+    actions = ["mark_verified"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Only the "mark verified" action changes credentials; the page itself is read only.
+        return request.user.has_perm("delegations.change_credentials") and obj is None
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("desk:credentials_file", args=[obj.pk]),
+            obj.original_name or gettext("download"),
+        )
+
+    @admin.action(description=_("Mark the credentials verified"), permissions=["change"])
+    def mark_verified(self, request, queryset):
+        done = sum(
+            services.credentials_verify(credentials=credentials, by=request.user)[1]
+            for credentials in queryset
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d delegation's credentials marked verified.",
+                "%(count)d delegations' credentials marked verified.",
+                done,
+            )
+            % {"count": done},
+            messages.SUCCESS,
+        )
+
+
 @admin.register(Delegation)
 class DelegationAdmin(SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = [
@@ -312,10 +405,11 @@ class DelegationAdmin(SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdm
         "participant_count",
         "link_status",
         "invitation_sent_at",
+        "credentials_state",
         "protocol_order",
     ]
-    list_filter = ["meeting", "status", "organization__kind"]
-    list_select_related = ["organization", "meeting"]
+    list_filter = ["meeting", "status", "organization__kind", CredentialsStateFilter]
+    list_select_related = ["organization", "meeting", "credentials"]
     search_fields = ["organization__name", "organization__acronym", "focal_point_name"]
     folded_search_fields = ["organization__sort_name"]
     autocomplete_fields = ["meeting", "organization"]
@@ -374,6 +468,10 @@ class DelegationAdmin(SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdm
     @admin.display(description=_("participants"), ordering="_participant_count")
     def participant_count(self, obj):
         return obj._participant_count
+
+    @admin.display(description=_("credentials"))
+    def credentials_state(self, obj):
+        return credentials_state(obj)
 
     @admin.display(description=_("registration link"))
     def link_status(self, obj):

@@ -1,3 +1,5 @@
+import os
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
@@ -399,3 +401,51 @@ def entry_helper():
         "DELETE",
     )
     return helper
+
+
+# What a letter of credentials may be, told by its first bytes (never by the name alone).
+CREDENTIALS_TYPES = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+}
+CREDENTIALS_MAX_BYTES = 10 * 1024 * 1024
+
+
+class CredentialsForm(forms.Form):
+    """The focal point's upload of the letter of credentials: PDF, JPEG or PNG, 10 MB at most."""
+
+    file = forms.FileField(
+        label=gettext_lazy("Letter of credentials or nomination"),
+        help_text=gettext_lazy("A PDF, JPEG or PNG file of 10 MB at most."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        extension = os.path.splitext(upload.name or "")[1].lower()
+        if extension not in CREDENTIALS_TYPES:
+            raise ValidationError(
+                _("Send a PDF, JPEG or PNG file; “%(name)s” is none of these.")
+                % {"name": upload.name},
+                code="wrong_type",
+            )
+        if upload.size > CREDENTIALS_MAX_BYTES:
+            raise ValidationError(
+                _("The file is %(size)s MB; the limit is 10 MB.")
+                % {"size": f"{upload.size / 1024 / 1024:.1f}"},
+                code="too_large",
+            )
+        content_type, signatures = CREDENTIALS_TYPES[extension]
+        upload.seek(0)
+        head = upload.read(16)
+        upload.seek(0)
+        if not head.startswith(signatures):
+            raise ValidationError(
+                _("“%(name)s” is not a real %(kind)s file; it may be damaged.")
+                % {"name": upload.name, "kind": extension[1:].upper()},
+                code="wrong_content",
+            )
+        self.content_type = content_type
+        return upload

@@ -2,16 +2,20 @@
 
 import datetime
 import hashlib
+import os
 import unicodedata
+import uuid
 import zoneinfo
 from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -509,3 +513,83 @@ class Participant(models.Model):
                     % {"seats": self.delegation.seats},
                     code="no_seat_left",
                 )
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files under MEDIA_ROOT/private, which no URL serves: they have no public address.
+
+    Credentials are handed out only by views that check who asks (see delegations.views
+    and agenda.desk); ``url()`` refuses, so no template can link to a file directly.
+    """
+
+    @cached_property
+    def base_location(self):
+        return os.path.join(settings.MEDIA_ROOT, "private")
+
+    def url(self, name):
+        raise ValueError("Private files have no public URL; serve them through a view.")
+
+
+_private_storage = PrivateStorage()
+
+
+def private_storage():
+    return _private_storage
+
+
+def credentials_path(instance, filename):
+    """A name nobody can guess, per delegation; the original name is kept in the row."""
+    extension = os.path.splitext(filename)[1].lower()
+    return f"credentials/{instance.delegation_id}/{uuid.uuid4().hex}{extension}"
+
+
+class CredentialsQuerySet(models.QuerySet):
+    def verified(self):
+        return self.filter(verified=True)
+
+
+class Credentials(models.Model):
+    """A delegation's letter of nomination or credentials, and the secretariat's check of it."""
+
+    delegation = models.OneToOneField(
+        Delegation,
+        verbose_name=_("delegation"),
+        on_delete=models.CASCADE,
+        related_name="credentials",
+    )
+    file = models.FileField(
+        _("file"), upload_to=credentials_path, storage=private_storage, max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    received = models.DateField(_("received"))
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    verified = models.BooleanField(_("verified"), default=False)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = CredentialsQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["delegation"]
+        verbose_name = _("credentials")
+        verbose_name_plural = _("credentials")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verified=False) | Q(verified_at__isnull=False),
+                name="verified_credentials_have_a_date",
+                violation_error_message=_("Verified credentials need the date of verification."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.delegation)

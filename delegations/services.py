@@ -20,7 +20,14 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .models import Delegation, Official, Participant, fold, token_digest
+from .models import (
+    Credentials,
+    Delegation,
+    Official,
+    Participant,
+    fold,
+    token_digest,
+)
 
 Status = Delegation.Status
 
@@ -531,3 +538,54 @@ def delegation_withdraw(*, delegation, by=None):
         locked.save()
     _refresh(delegation, locked)
     return locked
+
+
+def credentials_upload(*, delegation, upload, content_type, by=None, now=None):
+    """Store ``upload`` as the delegation's credentials, replacing any earlier file.
+
+    A new file must be checked again: it is received today and no longer verified. The old
+    file is removed once the transaction commits, so a failure keeps it.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = delegation_lock(pk=delegation.pk)
+        credentials = Credentials.objects.filter(delegation=locked).first()
+        old_name = credentials.file.name if credentials is not None else ""
+        if credentials is None:
+            credentials = Credentials(delegation=locked)
+        credentials.original_name = (upload.name or "")[-200:]
+        credentials.content_type = content_type
+        credentials.size = upload.size
+        credentials.received = timezone.localdate(now, locked.meeting.tz)
+        credentials.uploaded_at = now
+        credentials.verified = False
+        credentials.verified_at = None
+        credentials.verified_by = None
+        credentials.file.save(upload.name or "credentials", upload, save=False)
+        new_name = credentials.file.name
+        try:
+            credentials.full_clean()
+            _record(credentials, by=by, reason=_("Credentials uploaded"))
+            credentials.save()
+        except Exception:
+            credentials.file.storage.delete(new_name)
+            raise
+        if old_name and old_name != new_name:
+            storage = credentials.file.storage
+            transaction.on_commit(lambda: storage.delete(old_name))
+    return credentials
+
+
+def credentials_verify(*, credentials, by, now=None):
+    """The secretariat has checked the credentials: verified, when and by whom."""
+    with transaction.atomic():
+        credentials = Credentials.objects.select_for_update().get(pk=credentials.pk)
+        if credentials.verified:
+            return credentials, False
+        credentials.verified = True
+        credentials.verified_at = now or timezone.now()
+        credentials.verified_by = by
+        credentials.full_clean()
+        _record(credentials, by=by, reason=_("Credentials verified"))
+        credentials.save()
+    return credentials, True

@@ -7,6 +7,7 @@ does not leak to proxies or other sites.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,16 +16,20 @@ from django.views.decorators.http import require_http_methods
 
 from . import services
 from .forms import (
+    CredentialsForm,
     DelegationDetailsForm,
     entry_helper,
     participant_initial,
     registration_formset_class,
 )
-from .models import Delegation, Official, Participant
+from .models import Credentials, Delegation, Official, Participant
 
 
 def _private(response):
-    response["Referrer-Policy"] = "no-referrer"
+    # "same-origin", not "no-referrer": the link never leaves for another site either way,
+    # but with "no-referrer" browsers send "Origin: null" on the page's own forms, and
+    # Django's CSRF check refuses every POST ("Origin checking failed - null").
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -197,3 +202,73 @@ def decline(request, token):
         "token": token,
     }
     return _private(render(request, "delegations/decline.html", context))
+
+
+def credentials_response(credentials, *, attachment=False):
+    """The stored file of ``credentials``, for a view that has checked who asks."""
+    try:
+        handle = credentials.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file of these credentials is missing.")) from None
+    response = FileResponse(
+        handle,
+        as_attachment=attachment,
+        filename=credentials.original_name or credentials.file.name.rsplit("/", 1)[-1],
+        content_type=credentials.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    # A PDF or image is shown, never run: no script, no plugin, no frame of ours around it.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def credentials(request, token):
+    """The focal point sends the delegation's letter of credentials, and sees its state.
+
+    Open while the link is active, even after the registration deadline: credentials
+    often arrive at the last moment.
+    """
+    delegation, refused = _open(request, token, to_change=False)
+    if refused:
+        return refused
+    current = Credentials.objects.filter(delegation=delegation).first()
+    if request.method == "POST":
+        form = CredentialsForm(request.POST, request.FILES)
+        if form.is_valid():
+            services.credentials_upload(
+                delegation=delegation,
+                upload=form.cleaned_data["file"],
+                content_type=form.content_type,
+            )
+            messages.success(
+                request,
+                _("Thank you: the secretariat has received the credentials of %(organization)s.")
+                % {"organization": delegation.organization},
+            )
+            return redirect("registration:credentials", token=token)
+    else:
+        form = CredentialsForm()
+    context = {
+        "delegation": delegation,
+        "meeting": delegation.meeting,
+        "credentials": current,
+        "form": form,
+        "token": token,
+    }
+    return _private(render(request, "delegations/credentials.html", context))
+
+
+@never_cache
+@require_http_methods(["GET"])
+def credentials_file(request, token):
+    """The file the focal point sent, to its own delegation's link only."""
+    delegation, refused = _open(request, token, to_change=False)
+    if refused:
+        return refused
+    credentials = Credentials.objects.filter(delegation=delegation).first()
+    if credentials is None:
+        raise Http404(_("No credentials have been sent yet."))
+    return _private(credentials_response(credentials))

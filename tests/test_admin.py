@@ -1,13 +1,17 @@
 """The secretariat's admin: every page renders for the secretariat, none for strangers."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
 from agenda import speakers
-from agenda.models import Inscription, Session, SessionItem
-from delegations.models import Official, Participant
+from agenda.models import Inscription, ParticipantListVersion, Session, SessionItem
+from agenda.services import participants_version_issue
+from delegations.models import Credentials, Official, Participant
 from tests.factories import (
     AgendaItemFactory,
     AttendanceFactory,
@@ -27,6 +31,11 @@ PROJECT_MODELS = [
 ]
 
 
+# Models the admin only shows: issued lists are issued from the desk and never edited.
+# Credentials come from the focal points' links; the admin only marks them verified.
+READ_ONLY_MODELS = {ParticipantListVersion, Credentials}
+
+
 def make_one_of_each():
     attendance = AttendanceFactory()
     entry = SessionItemFactory(session=attendance.session)
@@ -34,7 +43,23 @@ def make_one_of_each():
     speakers.inscription_add(
         agenda_item=entry.agenda_item, delegation=participant.delegation, speaker=participant
     )
+    participants_version_issue(
+        meeting=attendance.session.meeting, kind="provisional", user=None, base_symbol="X/1"
+    )
+    Credentials.objects.create(  # a row only: no file is written
+        delegation=DelegationFactory(meeting=attendance.session.meeting),
+        file="credentials/1/letter.pdf",
+        original_name="letter.pdf",
+        content_type="application/pdf",
+        size=10,
+        received=datetime.date(1996, 2, 1),
+        uploaded_at=timezone.now(),
+    )
     return attendance
+
+
+def add_status(model):
+    return 403 if model in READ_ONLY_MODELS else 200
 
 
 def test_every_project_model_is_in_the_admin():
@@ -57,7 +82,7 @@ def test_admin_pages_render_for_the_secretariat(secretariat_client, model):
     for name, args in [("changelist", []), ("add", []), ("change", [obj.pk])]:
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{name}", args=args)
         response = secretariat_client.get(url)
-        assert response.status_code == 200, url
+        assert response.status_code == (add_status(model) if name == "add" else 200), url
     search = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
     assert secretariat_client.get(search, {"q": "Höynck"}).status_code == 200
 

@@ -11,12 +11,14 @@ import re
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agenda import speakers
 from agenda.desk import REGISTRATION_DESK
 from agenda.models import Session
 from agenda.seed import seed_meeting
+from agenda.services import participants_version_issue
 from delegations import services
 from delegations.groups import SECRETARIAT
 from delegations.models import Delegation, Official
@@ -66,7 +68,17 @@ MATRIX = {
     "desk:sign_in_session": (["session"], DESK_ONLY),
     "desk:sign_in_day": (["day"], DESK_ONLY),
     "desk:participants": ([], DESK_ONLY),
+    "desk:participant_versions": ([], DESK_ONLY),
+    "desk:participant_version_issue": ([], POST_ONLY_DESK),
+    "desk:participant_version": (["version"], DESK_ONLY),
+    "desk:participant_version_changes": (["version"], DESK_ONLY),
     "desk:attendance": ([], DESK_ONLY),
+    "desk:credentials": ([], DESK_ONLY),
+    # Credentials files: the secretariat only, never the desk.
+    "desk:credentials_file": (
+        ["credentials"],
+        {"anonymous": "login", "desk": 403, "secretariat": 200, "superuser": 200},
+    ),
     "desk:badges": ([], DESK_ONLY),
     "desk:speakers": (["item"], DESK_ONLY),
     "registration:register": (["token"], None),
@@ -86,6 +98,22 @@ REGISTRATION = {
     "own": dict.fromkeys(PRIVATE_LINK_PAGES, 200),
     "revoked": dict.fromkeys(PRIVATE_LINK_PAGES, 410),
     "unknown": dict.fromkeys(PRIVATE_LINK_PAGES, 404),
+    "registration:credentials": (["token"], None),
+    "registration:credentials_file": (["token"], None),
+}
+
+# Kind of token → expected status of each registration page, for any visitor.
+REGISTRATION_PAGES = [
+    "registration:register",
+    "registration:done",
+    "registration:decline",
+    "registration:credentials",
+    "registration:credentials_file",
+]
+REGISTRATION = {
+    "own": dict.fromkeys(REGISTRATION_PAGES, 200),
+    "revoked": dict.fromkeys(REGISTRATION_PAGES, 410),
+    "unknown": dict.fromkeys(REGISTRATION_PAGES, 404),
 }
 
 # Registered admin models → status of their changelist for each visitor. The secretariat
@@ -129,7 +157,8 @@ def test_every_admin_model_is_in_the_matrix():
 
 
 @pytest.fixture
-def world():
+def world(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
     meeting, _ = seed_meeting()
     for official in Official.objects.all():
         official.email = f"official{official.pk}@private.example"
@@ -149,9 +178,19 @@ def world():
     secretary = UserFactory(username="secretary", is_staff=True)
     secretary.groups.add(Group.objects.get(name=SECRETARIAT))
     superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
+    participants_version_issue(
+        meeting=meeting, kind="provisional", user=secretary, base_symbol="UN-RO/1996/INF/1"
+    )
+    revision = participants_version_issue(meeting=meeting, kind="revision", user=secretary)
+    letter = SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n%%EOF\n")
+    credentials = services.credentials_upload(
+        delegation=delegations[0], upload=letter, content_type="application/pdf"
+    )
     return {
         "meeting": meeting,
         "session": Session.objects.filter(meeting=meeting).exclude(kind="break").first(),
+        "version": revision,
+        "credentials": credentials,
         "tokens": {"own": own, "revoked": revoked, "unknown": "not-a-real-token"},
         "users": {
             "anonymous": None,
@@ -169,6 +208,8 @@ def url_for(world, name, args):
         "day": world["meeting"].start_date.isoformat(),
         "session": world["session"].pk,
         "item": world["meeting"].agenda_items.order_by("number").first().number,
+        "version": world["version"].pk,
+        "credentials": world["credentials"].pk,
     }
     url = reverse(name, args=[values[arg] for arg in args if not arg.startswith("?")])
     query = "&".join(f"{arg[1:]}={values[arg[1:]]}" for arg in args if arg.startswith("?"))

@@ -78,7 +78,7 @@ def test_the_form_shows_this_delegation_and_its_officials_only(client, invited):
     assert "Cutileiro" not in html
     assert "Western Union" not in html
     assert response["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert len(response.context["formset"].forms) == 3
 
 
