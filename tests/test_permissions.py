@@ -85,35 +85,23 @@ MATRIX = {
     "registration:done": (["token"], None),
     "registration:decline": (["token"], None),
     "speakers:focal_point": (["token"], None),
+    "registration:credentials": (["token"], None),
+    "registration:credentials_file": (["token"], None),
 }
 
-# Kind of token → expected status of each registration page, for any visitor.
+# Kind of token → expected status of each private-link page, for any visitor.
 PRIVATE_LINK_PAGES = [
     "registration:register",
     "registration:done",
     "registration:decline",
+    "registration:credentials",
+    "registration:credentials_file",
     "speakers:focal_point",
 ]
 REGISTRATION = {
     "own": dict.fromkeys(PRIVATE_LINK_PAGES, 200),
     "revoked": dict.fromkeys(PRIVATE_LINK_PAGES, 410),
     "unknown": dict.fromkeys(PRIVATE_LINK_PAGES, 404),
-    "registration:credentials": (["token"], None),
-    "registration:credentials_file": (["token"], None),
-}
-
-# Kind of token → expected status of each registration page, for any visitor.
-REGISTRATION_PAGES = [
-    "registration:register",
-    "registration:done",
-    "registration:decline",
-    "registration:credentials",
-    "registration:credentials_file",
-]
-REGISTRATION = {
-    "own": dict.fromkeys(REGISTRATION_PAGES, 200),
-    "revoked": dict.fromkeys(REGISTRATION_PAGES, 410),
-    "unknown": dict.fromkeys(REGISTRATION_PAGES, 404),
 }
 
 # Registered admin models → status of their changelist for each visitor. The secretariat
