@@ -290,6 +290,8 @@ class SpeakersListAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
             else:
                 inscription.save()
         formset.save_m2m()
+
+
 @admin.register(ParticipantListVersion)
 class ParticipantListVersionAdmin(admin.ModelAdmin):
     """Issued lists are read only: they are issued from the desk and never edited."""
