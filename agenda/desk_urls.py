@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import desk
+from . import desk, seating
 
 app_name = "desk"
 
@@ -30,4 +30,6 @@ urlpatterns = [
     path("documents/participants/", desk.participants, name="participants"),
     path("documents/attendance/", desk.attendance, name="attendance"),
     path("documents/badges/", desk.badges, name="badges"),
+    path("documents/seating/", seating.seating, name="seating"),
+    path("documents/name-plates/", seating.name_plates, name="name_plates"),
 ]

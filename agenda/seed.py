@@ -39,6 +39,8 @@ class Org:
     head: Person
     representing: str = ""
     sort_name: str = ""
+    # Place at the head of the table: 1 the Secretary-General, 2 and 3 the Presidents.
+    presiding_order: int | None = None
 
 
 REGIONAL = Organization.Kind.REGIONAL
@@ -50,6 +52,7 @@ UN_SECRETARIAT = Org(
     UN,
     "New York",
     Person(HE_MR, "Boutros", "Boutros-Ghali", "Secretary-General of the United Nations"),
+    presiding_order=1,
 )
 
 # The presiding officers and the thirteen regional organizations that took part.
@@ -66,6 +69,7 @@ PARTICIPANTS = [
             "President of the fiftieth session of the General Assembly",
             "Portugal",
         ),
+        presiding_order=2,
     ),
     Org(
         "President of the Security Council",
@@ -79,6 +83,7 @@ PARTICIPANTS = [
             "President of the Security Council for February 1996",
             "United States",
         ),
+        presiding_order=3,
     ),
     Org(
         "Association of South-East Asian Nations",
@@ -236,6 +241,7 @@ def _organization(org):
             "kind": org.kind,
             "headquarters": org.headquarters,
             "sort_name": org.sort_name,
+            "presiding_order": org.presiding_order,
         },
     )
     return organization

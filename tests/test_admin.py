@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from agenda.models import Session, SessionItem
-from delegations.models import Official, Participant
+from delegations.models import Official, Participant, SeatingDraw
 from tests.factories import (
     AgendaItemFactory,
     AttendanceFactory,
@@ -29,6 +29,12 @@ PROJECT_MODELS = [
 def make_one_of_each():
     attendance = AttendanceFactory()
     SessionItemFactory(session=attendance.session)
+    SeatingDraw.objects.create(
+        meeting=attendance.session.meeting,
+        seed=1,
+        starting_organization=attendance.participant.delegation.organization,
+        candidates=1,
+    )
     return attendance
 
 

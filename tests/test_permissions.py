@@ -65,6 +65,8 @@ MATRIX = {
     "desk:participants": ([], DESK_ONLY),
     "desk:attendance": ([], DESK_ONLY),
     "desk:badges": ([], DESK_ONLY),
+    "desk:seating": ([], DESK_ONLY),
+    "desk:name_plates": ([], DESK_ONLY),
     "registration:register": (["token"], None),
     "registration:done": (["token"], None),
     "registration:decline": (["token"], None),
@@ -189,7 +191,10 @@ def test_matrix(client, world, name, visitor):
         assert not PRIVATE.search(response.content.decode(errors="replace")), url
 
 
-@pytest.mark.parametrize("document", ["sign_in_session", "participants", "attendance", "badges"])
+@pytest.mark.parametrize(
+    "document",
+    ["sign_in_session", "participants", "attendance", "badges", "seating", "name_plates"],
+)
 @pytest.mark.parametrize("fmt", ["csv", "html"])
 def test_desk_documents_never_show_contact_details(client, world, document, fmt):
     args = [world["session"].pk] if document == "sign_in_session" else []
