@@ -9,7 +9,7 @@ English alphabetical order, starting from the name the secretariat drew by lot
 
 import math
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
@@ -132,10 +132,7 @@ def seating_plan(meeting):
             )
         )
     head_table += [seat(0, d) for d in presiding]
-    head_table = [
-        Seat(**{**seat.__dict__, "number": number})
-        for number, seat in enumerate(head_table, start=1)
-    ]
+    head_table = [replace(place, number=n) for n, place in enumerate(head_table, start=1)]
     floor = [seat(number, d) for number, d in enumerate(others, start=len(head_table) + 1)]
     return SeatingPlan(
         meeting=meeting, draw=draw, head_table=head_table, floor=floor, draw_stale=stale
@@ -147,6 +144,7 @@ def seating_plan(meeting):
 SPACING = 58  # between two places along the table
 TABLE_WIDTH = 22
 CHAIR = 5
+MAX_CHAIRS = 4  # chairs drawn behind a place; what fits between two places
 GAP = 380  # inside width between the two arms: room for the names printed inside
 LABEL_ROOM = 170  # along a rectangle's sides, clear of the names printed up from its foot
 MARGIN = 70
@@ -212,11 +210,13 @@ def _element(parent, tag, text=None, **attributes):
 
 
 def _chairs(group, x, y, normal, count):
-    """The delegation's seats behind its place: a row of chairs further from the table."""
+    """The delegation's seats behind its place: a row of chairs further from the table; past
+    MAX_CHAIRS, the row ends with how many more there are."""
     nx, ny = normal
     tx, ty = -ny, nx
-    for index in range(count):
-        offset = (index - (count - 1) / 2) * (CHAIR * 2 + 2)
+    shown = min(count, MAX_CHAIRS)
+    for index in range(shown):
+        offset = (index - (shown - 1) / 2) * (CHAIR * 2 + 2)
         _element(
             group,
             "circle",
@@ -226,6 +226,18 @@ def _chairs(group, x, y, normal, count):
             fill="#fff",
             stroke="#777",
             class_="behind",
+        )
+    if count > shown:
+        _element(
+            group,
+            "text",
+            f"+{count - shown}",
+            x=f"{x + nx * 52:.1f}",
+            y=f"{y + ny * 52:.1f}",
+            dy="0.35em",
+            text_anchor="middle",
+            font_size=9,
+            class_="more-chairs",
         )
 
 

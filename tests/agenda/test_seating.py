@@ -379,3 +379,10 @@ def test_queries_do_not_grow_with_the_meeting(desk_client, organizations, partic
     assert response.status_code == 200
     # Session, user, permissions, meeting, draw, convener, delegations and their heads.
     assert len(queries) == 8
+
+
+def test_a_large_delegation_shows_how_many_chairs_are_not_drawn(meeting):
+    Delegation.objects.filter(meeting=meeting, organization__acronym="EU").update(seats_allowed=12)
+    root = ET.fromstring(seating.seating_svg(seating.seating_plan(meeting)))
+    assert [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "more-chairs"] == ["+7"]
+    assert len([c for c in root.iter(f"{SVG}circle") if c.get("class") == "behind"]) == 64
