@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import desk, speakers
+from . import desk, seating, speakers
 
 app_name = "desk"
 
@@ -57,4 +57,6 @@ urlpatterns = [
     ),
     path("documents/credentials/", desk.credentials_report, name="credentials"),
     path("documents/credentials/<int:pk>/file/", desk.credentials_file, name="credentials_file"),
+    path("documents/seating/", seating.seating, name="seating"),
+    path("documents/name-plates/", seating.name_plates, name="name_plates"),
 ]

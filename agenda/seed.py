@@ -46,6 +46,8 @@ class Org:
     head: Person
     representing: str = ""
     sort_name: str = ""
+    # Place at the head of the table: 1 the Secretary-General, 2 and 3 the Presidents.
+    presiding_order: int | None = None
 
 
 REGIONAL = Organization.Kind.REGIONAL
@@ -57,6 +59,7 @@ UN_SECRETARIAT = Org(
     UN,
     "New York",
     Person(HE_MR, "Boutros", "Boutros-Ghali", "Secretary-General of the United Nations"),
+    presiding_order=1,
 )
 
 # The presiding officers and the thirteen regional organizations that took part.
@@ -73,6 +76,7 @@ PARTICIPANTS = [
             "President of the fiftieth session of the General Assembly",
             "Portugal",
         ),
+        presiding_order=2,
     ),
     Org(
         "President of the Security Council",
@@ -86,6 +90,7 @@ PARTICIPANTS = [
             "President of the Security Council for February 1996",
             "United States",
         ),
+        presiding_order=3,
     ),
     Org(
         "Association of South-East Asian Nations",
@@ -361,6 +366,7 @@ def _organization(org):
             "headquarters": org.headquarters,
             "sort_name": org.sort_name,
             **dict(zip(TRANSLATED_NAME_FIELDS, TRANSLATED_NAMES.get(org.name, ()), strict=False)),
+            "presiding_order": org.presiding_order,
         },
     )
     return organization

@@ -20,6 +20,7 @@ from .models import (
     Official,
     Organization,
     Participant,
+    SeatingDraw,
     fold,
 )
 
@@ -183,6 +184,100 @@ class MeetingAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
             },
         ),
     ]
+    actions = ["draw_seating_horseshoe", "draw_seating_rectangle"]
+
+    def _draw_seating(self, request, queryset, table_shape):
+        for meeting in queryset:
+            try:
+                draw = services.seating_draw(
+                    meeting=meeting, table_shape=table_shape, by=request.user
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                gettext(
+                    "%(meeting)s: the lot fell on %(name)s (seed %(seed)s). The seating plan "
+                    "and the name plates follow it."
+                )
+                % {
+                    "meeting": meeting,
+                    "name": draw.starting_organization.name,
+                    "seed": draw.seed,
+                },
+                messages.SUCCESS,
+            )
+
+    @admin.action(
+        description=_("Draw the seating by lot (horseshoe table)"), permissions=["draw_seating"]
+    )
+    def draw_seating_horseshoe(self, request, queryset):
+        self._draw_seating(request, queryset, SeatingDraw.TableShape.HORSESHOE)
+
+    @admin.action(
+        description=_("Draw the seating by lot (rectangular table)"), permissions=["draw_seating"]
+    )
+    def draw_seating_rectangle(self, request, queryset):
+        self._draw_seating(request, queryset, SeatingDraw.TableShape.RECTANGLE)
+
+    def has_draw_seating_permission(self, request):
+        return request.user.has_perm("delegations.add_seatingdraw")
+
+
+class SeatingDrawForm(forms.ModelForm):
+    """A new draw: the meeting and the table; the lot itself is drawn on saving."""
+
+    class Meta:
+        model = SeatingDraw
+        fields = ["meeting", "table_shape"]
+
+    def clean_meeting(self):
+        meeting = self.cleaned_data["meeting"]
+        if not services.seating_candidates(meeting):
+            raise ValidationError(
+                _("No delegation takes part in this meeting: there is no name to draw."),
+                code="nothing_to_draw",
+            )
+        return meeting
+
+
+@admin.register(SeatingDraw)
+class SeatingDrawAdmin(admin.ModelAdmin):
+    """The record of every draw. Adding one draws the lot; a draw is never edited or deleted
+    afterwards, a new draw replaces it (the action on meetings does the same)."""
+
+    form = SeatingDrawForm
+    list_display = [
+        "meeting",
+        "drawn_at",
+        "starting_organization",
+        "seed",
+        "table_shape",
+        "drawn_by",
+    ]
+    list_filter = ["meeting", "table_shape"]
+    list_select_related = ["meeting", "starting_organization", "drawn_by"]
+    date_hierarchy = "drawn_at"
+    readonly_fields = ["starting_organization", "seed", "candidates", "drawn_at", "drawn_by"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["meeting", "table_shape"]
+        return ["meeting", "table_shape", *self.readonly_fields]
+
+    def save_model(self, request, obj, form, change):
+        draw = services.seating_draw(
+            meeting=obj.meeting, table_shape=obj.table_shape, by=request.user
+        )
+        # The admin's messages and redirect follow the saved draw.
+        obj.__dict__.update(draw.__dict__)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class OfficialInline(admin.TabularInline):
@@ -194,7 +289,7 @@ class OfficialInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
-    list_display = ["name", "acronym", "kind", "headquarters", "official_count"]
+    list_display = ["name", "acronym", "kind", "headquarters", "presiding_order", "official_count"]
     list_filter = ["kind"]
     search_fields = ["name", "acronym", "headquarters"]
     folded_search_fields = ["sort_name"]

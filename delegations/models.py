@@ -167,6 +167,17 @@ class Organization(models.Model):
         blank=True,
         help_text=_("How the name sorts in protocol order; left empty, the name itself."),
     )
+    presiding_order = models.PositiveSmallIntegerField(
+        _("presiding officer"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For the offices of the presiding officers only: their place at the head of the "
+            "table, 1 for the Secretary-General, 2 for the President of the General Assembly, "
+            "3 for the President of the Security Council. Left empty, the organization sits "
+            "in alphabetical order from the name drawn by lot."
+        ),
+    )
     # The official name in each of the other five official languages; left empty, the
     # English name is shown.
     name_fr = models.CharField(_("name in French"), max_length=200, blank=True)
@@ -593,3 +604,66 @@ class Credentials(models.Model):
 
     def __str__(self):
         return str(self.delegation)
+
+
+class SeatingDrawQuerySet(models.QuerySet):
+    def latest_for(self, meeting):
+        """The draw in force for ``meeting`` (the most recent), or None."""
+        return (
+            self.filter(meeting=meeting)
+            .select_related("starting_organization", "drawn_by")
+            .order_by("-drawn_at", "-pk")
+            .first()
+        )
+
+
+class SeatingDraw(models.Model):
+    """A drawing of lots for the seating: which delegation's name starts the alphabetical order.
+
+    Every draw is kept: a new draw adds a row and the latest one is in force. The seed
+    reproduces the draw: ``random.Random(seed).choice`` over the delegations that took part,
+    in English alphabetical order, gives ``starting_organization`` again (see
+    services.seating_draw_pick).
+    """
+
+    class TableShape(models.TextChoices):
+        HORSESHOE = "horseshoe", _("Horseshoe")
+        RECTANGLE = "rectangle", _("Rectangle")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="seating_draws"
+    )
+    seed = models.BigIntegerField(_("random seed"))
+    starting_organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("name drawn"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    candidates = models.PositiveIntegerField(
+        _("names in the draw"), help_text=_("How many delegations the lot was drawn among.")
+    )
+    table_shape = models.CharField(
+        _("table"), max_length=20, choices=TableShape.choices, default=TableShape.HORSESHOE
+    )
+    drawn_at = models.DateTimeField(_("drawn at"), default=timezone.now)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drawn by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = SeatingDrawQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "-drawn_at", "-pk"]
+        verbose_name = _("seating draw")
+        verbose_name_plural = _("seating draws")
+
+    def __str__(self):
+        return (
+            f"{self.meeting}: {self.starting_organization.name} ({self.drawn_at:%Y-%m-%d %H:%M})"
+        )

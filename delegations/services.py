@@ -6,6 +6,7 @@ for a focal point using a private link); simple-history records it, with the tim
 the previous values, on every row it saves.
 """
 
+import random
 import secrets
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from .models import (
     Delegation,
     Official,
     Participant,
+    SeatingDraw,
     fold,
     token_digest,
 )
@@ -589,3 +591,60 @@ def credentials_verify(*, credentials, by, now=None):
         _record(credentials, by=by, reason=_("Credentials verified"))
         credentials.save()
     return credentials, True
+
+
+# --- Seating by lot -------------------------------------------------------------------------
+
+
+def seating_candidates(meeting):
+    """The delegations whose names go into the draw, in English alphabetical order.
+
+    Those taking part (not declined or withdrawn), less the presiding officers, who sit at
+    the head of the table whatever the draw, and less the convener's own organization.
+    """
+    delegations = (
+        Delegation.objects.filter(meeting=meeting)
+        .active()
+        .filter(organization__presiding_order__isnull=True)
+        .select_related("organization")
+        .order_by("organization__sort_name", "organization__name", "pk")
+    )
+    convener = meeting.convener
+    if convener is not None:
+        delegations = delegations.exclude(organization_id=convener.organization_id)
+    return list(delegations)
+
+
+def seating_draw_pick(seed, candidates):
+    """The candidate drawn with ``seed``: the same seed over the same names gives the same one."""
+    return random.Random(seed).choice(candidates)
+
+
+@transaction.atomic
+def seating_draw(*, meeting, table_shape=SeatingDraw.TableShape.HORSESHOE, by=None, seed=None):
+    """Draw by lot the name that starts the seating, and record the draw with its seed.
+
+    Earlier draws are kept; the new one is in force. ``seed`` is for tests and for
+    re-running a draw made elsewhere; left out, a fresh random one is drawn.
+    """
+    candidates = seating_candidates(meeting)
+    if not candidates:
+        raise ValidationError(
+            _("No delegation takes part in %(meeting)s: there is no name to draw."),
+            code="nothing_to_draw",
+            params={"meeting": meeting},
+        )
+    if seed is None:
+        seed = secrets.randbits(62)
+    drawn = seating_draw_pick(seed, candidates)
+    draw = SeatingDraw(
+        meeting=meeting,
+        seed=seed,
+        starting_organization=drawn.organization,
+        candidates=len(candidates),
+        table_shape=table_shape,
+        drawn_by=by,
+    )
+    draw.full_clean()
+    draw.save()
+    return draw

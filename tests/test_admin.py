@@ -11,7 +11,7 @@ from django.utils import timezone
 from agenda import speakers
 from agenda.models import Inscription, ParticipantListVersion, Session, SessionItem
 from agenda.services import participants_version_issue
-from delegations.models import Credentials, Official, Participant
+from delegations.models import Credentials, Official, Participant, SeatingDraw
 from tests.factories import (
     AgendaItemFactory,
     AttendanceFactory,
@@ -54,6 +54,12 @@ def make_one_of_each():
         size=10,
         received=datetime.date(1996, 2, 1),
         uploaded_at=timezone.now(),
+    )
+    SeatingDraw.objects.create(
+        meeting=attendance.session.meeting,
+        seed=1,
+        starting_organization=attendance.participant.delegation.organization,
+        candidates=1,
     )
     return attendance
 

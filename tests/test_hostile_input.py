@@ -123,7 +123,16 @@ def test_public_query_parameters_never_fail(client, world, path, name, value):
 
 @examples
 @given(
-    path=st.sampled_from(["desk:index", "desk:counts", "desk:participants", "desk:attendance"]),
+    path=st.sampled_from(
+        [
+            "desk:index",
+            "desk:counts",
+            "desk:participants",
+            "desk:attendance",
+            "desk:seating",
+            "desk:name_plates",
+        ]
+    ),
     name=st.sampled_from(QUERY_NAMES),
     value=any_text,
 )

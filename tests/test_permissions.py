@@ -81,6 +81,8 @@ MATRIX = {
     ),
     "desk:badges": ([], DESK_ONLY),
     "desk:speakers": (["item"], DESK_ONLY),
+    "desk:seating": ([], DESK_ONLY),
+    "desk:name_plates": ([], DESK_ONLY),
     "registration:register": (["token"], None),
     "registration:done": (["token"], None),
     "registration:decline": (["token"], None),
@@ -232,7 +234,16 @@ def test_matrix(client, world, name, visitor):
 
 
 @pytest.mark.parametrize(
-    "document", ["sign_in_session", "participants", "attendance", "badges", "speakers"]
+    "document",
+    [
+        "sign_in_session",
+        "participants",
+        "attendance",
+        "badges",
+        "speakers",
+        "seating",
+        "name_plates",
+    ],
 )
 @pytest.mark.parametrize("fmt", ["csv", "html"])
 def test_desk_documents_never_show_contact_details(client, world, document, fmt):

@@ -1,0 +1,449 @@
+"""The seating plan in protocol order and the name plates (staff only).
+
+The presiding officers sit at the head of the table: the Secretary-General (the meeting's
+convener), then the President of the General Assembly, then the President of the Security
+Council (organizations marked with a ``presiding_order``). Every other delegation follows in
+English alphabetical order, starting from the name the secretariat drew by lot
+(``SeatingDraw``) and wrapping round. The plan is drawn as SVG, in the page and in the PDF.
+"""
+
+import math
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, replace
+
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from delegations.models import Delegation, Official, SeatingDraw
+
+from . import documents
+from .desk import _respond, current_meeting_or_404, desk_required, document_csp
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One place at the table: a delegation (or the convener), its head, its seats behind."""
+
+    number: int
+    name: str
+    acronym: str
+    head: str
+    seats_behind: int
+    presiding: bool
+
+    @property
+    def label(self):
+        """The short name the drawing prints at the place."""
+        return self.acronym or self.name
+
+
+@dataclass(frozen=True)
+class SeatingPlan:
+    meeting: object
+    draw: SeatingDraw | None
+    head_table: list
+    floor: list
+    # The draw's name no longer takes part (it withdrew): the order starts at the first name.
+    draw_stale: bool = False
+
+    @property
+    def seats(self):
+        return self.head_table + self.floor
+
+    @property
+    def table_shape(self):
+        return self.draw.table_shape if self.draw else SeatingDraw.TableShape.HORSESHOE
+
+
+def _alphabetical(delegation):
+    organization = delegation.organization
+    return (organization.sort_name, organization.name, delegation.pk)
+
+
+def rotate(ordered, start_organization_id):
+    """``ordered`` from the delegation of ``start_organization_id`` on, wrapping round;
+    unchanged (and False) when that organization is not among them."""
+    for index, delegation in enumerate(ordered):
+        if delegation.organization_id == start_organization_id:
+            return ordered[index:] + ordered[:index], True
+    return ordered, False
+
+
+def seating_plan(meeting):
+    """Who sits where, in a constant number of queries."""
+    draw = SeatingDraw.objects.latest_for(meeting)
+    convener = (
+        Official.objects.select_related("organization").filter(pk=meeting.convener_id).first()
+        if meeting.convener_id
+        else None
+    )
+    convener_org = convener.organization_id if convener else None
+    delegations = list(Delegation.objects.with_heads().filter(meeting=meeting).active())
+    seats_each = meeting.seats_per_delegation
+
+    def presiding_key(delegation):
+        # The convener's own office first whatever its mark, then the presiding order.
+        return (
+            delegation.organization_id != convener_org,
+            delegation.organization.presiding_order or 0,
+            _alphabetical(delegation),
+        )
+
+    presiding = sorted(
+        (
+            d
+            for d in delegations
+            if d.organization.presiding_order is not None or d.organization_id == convener_org
+        ),
+        key=presiding_key,
+    )
+    presiding_ids = {d.pk for d in presiding}
+    others = sorted((d for d in delegations if d.pk not in presiding_ids), key=_alphabetical)
+    stale = False
+    if draw is not None:
+        others, found = rotate(others, draw.starting_organization_id)
+        stale = not found
+
+    def seat(number, delegation):
+        head = delegation.heads[0].official.full_name if delegation.heads else ""
+        organization = delegation.organization
+        return Seat(
+            number=number,
+            name=organization.name,
+            acronym=organization.acronym,
+            head=head,
+            seats_behind=(delegation.seats_allowed or seats_each) - 1,
+            presiding=delegation.pk in presiding_ids,
+        )
+
+    head_table = []
+    if convener is not None and not any(d.organization_id == convener_org for d in presiding):
+        # The convener presides even when the Secretariat registered no delegation.
+        head_table.append(
+            Seat(
+                number=0,
+                name=convener.position or convener.organization.name,
+                acronym=convener.organization.acronym,
+                head=convener.full_name,
+                seats_behind=seats_each - 1,
+                presiding=True,
+            )
+        )
+    head_table += [seat(0, d) for d in presiding]
+    head_table = [replace(place, number=n) for n, place in enumerate(head_table, start=1)]
+    floor = [seat(number, d) for number, d in enumerate(others, start=len(head_table) + 1)]
+    return SeatingPlan(
+        meeting=meeting, draw=draw, head_table=head_table, floor=floor, draw_stale=stale
+    )
+
+
+# --- The drawing -----------------------------------------------------------------------------
+
+SPACING = 58  # between two places along the table
+TABLE_WIDTH = 22
+CHAIR = 5
+MAX_CHAIRS = 4  # chairs drawn behind a place; what fits between two places
+GAP = 380  # inside width between the two arms: room for the names printed inside
+LABEL_ROOM = 170  # along a rectangle's sides, clear of the names printed up from its foot
+MARGIN = 70
+
+
+def _rectangle(count, left, right):
+    """A rectangular U: up to six places across the foot, the rest shared by the two sides,
+    which run on far enough that the names along the foot stay clear of the sides' names."""
+    foot = min(count, 6 if count >= 10 else max(1, count // 3))
+    sides = count - foot
+    down, up = -(-sides // 2), sides // 2
+    arm = max(down, up, 1) * SPACING + LABEL_ROOM
+    places = [((left, (i + 0.5) * SPACING), (-1.0, 0.0)) for i in range(down)]
+    places += [((left + (j + 0.5) * GAP / foot, arm), (0.0, 1.0)) for j in range(foot)]
+    places += [((right, (up - i - 0.5) * SPACING), (1.0, 0.0)) for i in range(up)]
+    return places, f"M{left},0 V{arm} H{right} V0", arm
+
+
+def _horseshoe(count, left, right):
+    """A horseshoe: the places evenly spaced down one arm, round the bend and up the other."""
+    radius = GAP / 2
+    bend = math.pi * radius
+    arm = max(SPACING, (count * SPACING - bend) / 2)
+
+    def at(distance):
+        if distance <= arm:
+            return (left, distance), (-1.0, 0.0)
+        distance -= arm
+        if distance <= bend:
+            angle = math.pi - distance / radius  # from the left (pi) round to the right (0)
+            return (
+                (left + radius + radius * math.cos(angle), arm + radius * math.sin(angle)),
+                (math.cos(angle), math.sin(angle)),
+            )
+        return (right, arm - (distance - bend)), (1.0, 0.0)
+
+    total = 2 * arm + bend
+    places = [at((index + 0.5) * total / count) for index in range(count)]
+    path = f"M{left},0 V{arm} A{radius},{radius} 0 0 0 {right},{arm} V0"
+    return places, path, arm + radius
+
+
+def _u_path(shape, count):
+    """Points, outward normals and the SVG path of a U-shaped table open towards the head,
+    and how far down it reaches.
+
+    The places run from the top of the left arm (the presiding officers' right), down,
+    round the foot and up the right arm.
+    """
+    left, right = MARGIN + 60, MARGIN + 60 + GAP
+    if shape == SeatingDraw.TableShape.RECTANGLE:
+        return _rectangle(count, left, right)
+    return _horseshoe(count, left, right)
+
+
+def _element(parent, tag, text=None, **attributes):
+    element = ET.SubElement(
+        parent, tag, {key.rstrip("_").replace("_", "-"): str(v) for key, v in attributes.items()}
+    )
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _chairs(group, x, y, normal, count):
+    """The delegation's seats behind its place: a row of chairs further from the table; past
+    MAX_CHAIRS, the row ends with how many more there are."""
+    nx, ny = normal
+    tx, ty = -ny, nx
+    shown = min(count, MAX_CHAIRS)
+    for index in range(shown):
+        offset = (index - (shown - 1) / 2) * (CHAIR * 2 + 2)
+        _element(
+            group,
+            "circle",
+            cx=f"{x + nx * 34 + tx * offset:.1f}",
+            cy=f"{y + ny * 34 + ty * offset:.1f}",
+            r=CHAIR,
+            fill="#fff",
+            stroke="#777",
+            class_="behind",
+        )
+    if count > shown:
+        _element(
+            group,
+            "text",
+            f"+{count - shown}",
+            x=f"{x + nx * 52:.1f}",
+            y=f"{y + ny * 52:.1f}",
+            dy="0.35em",
+            text_anchor="middle",
+            font_size=9,
+            class_="more-chairs",
+        )
+
+
+def _place(group, x, y, seat):
+    circle_fill = "#1f4e79" if seat.presiding else "#fff"
+    text_fill = "#fff" if seat.presiding else "#000"
+    _element(group, "circle", cx=f"{x:.1f}", cy=f"{y:.1f}", r=12, fill=circle_fill, stroke="#000")
+    _element(
+        group,
+        "text",
+        str(seat.number),
+        x=f"{x:.1f}",
+        y=f"{y + 4:.1f}",
+        text_anchor="middle",
+        font_size=11,
+        font_weight="bold",
+        fill=text_fill,
+    )
+
+
+def seating_svg(plan):
+    """The plan as an SVG element (a string), safe to put in a page as it is."""
+    floor = plan.floor
+    places, path, depth = _u_path(plan.table_shape, max(len(floor), 1))
+    head_y = 64
+    table_top = head_y + 70
+    width = 2 * (MARGIN + 60) + GAP
+    height = table_top + depth + 110
+    title = _("Seating plan: %(meeting)s") % {"meeting": plan.meeting.short_title}
+    root = ET.Element(
+        "svg",
+        {
+            "xmlns": "http://www.w3.org/2000/svg",
+            "viewBox": f"0 0 {width} {height:.0f}",
+            "role": "img",
+            "aria-labelledby": "seating-title",
+            "class": f"seating-plan seating-{plan.table_shape}",
+            "font-family": "Noto Sans, DejaVu Sans, sans-serif",
+        },
+    )
+    _element(root, "title", title, id="seating-title")
+
+    # The head table, across the open end of the U, with the presiding officers behind it.
+    head = _element(root, "g", class_="head-table")
+    head_count = max(len(plan.head_table), 1)
+    head_width = max(head_count * 130, 200)
+    head_left = (width - head_width) / 2
+    _element(
+        head,
+        "rect",
+        x=f"{head_left:.1f}",
+        y=head_y,
+        width=head_width,
+        height=TABLE_WIDTH,
+        fill="#d9c7a3",
+        stroke="#7a6237",
+    )
+    for index, seat in enumerate(plan.head_table):
+        x = head_left + (index + 0.5) * head_width / head_count
+        y = head_y - 14
+        group = _element(head, "g", class_="place presiding", data_number=seat.number)
+        _chairs(group, x, y + 14, (0.0, -1.0), seat.seats_behind)
+        _place(group, x, y, seat)
+        _element(
+            group,
+            "text",
+            seat.label,
+            x=f"{x:.1f}",
+            y=f"{head_y + TABLE_WIDTH + 16}",
+            text_anchor="middle",
+            font_size=12,
+            font_weight="bold",
+        )
+
+    # The delegations' table: a U open towards the head.
+    table = _element(root, "g", class_="table", transform=f"translate(0,{table_top})")
+    _element(
+        table,
+        "path",
+        d=path,
+        fill="none",
+        stroke="#d9c7a3",
+        stroke_width=TABLE_WIDTH,
+        stroke_linejoin="round",
+    )
+    for seat, ((x, y), normal) in zip(floor, places, strict=False):
+        group = _element(table, "g", class_="place", data_number=seat.number)
+        nx, ny = normal
+        px, py = x + nx * (TABLE_WIDTH / 2 + 6), y + ny * (TABLE_WIDTH / 2 + 6)
+        _chairs(group, px, py, normal, seat.seats_behind)
+        _place(group, px, py, seat)
+        # The name goes inside the U, along the radius, where there is room for it.
+        inside = TABLE_WIDTH / 2 + 8
+        lx, ly = x - nx * inside, y - ny * inside
+        dx, dy = -nx, -ny
+        if dx >= -1e-9:
+            angle, anchor = math.degrees(math.atan2(dy, dx)), "start"
+        else:
+            angle, anchor = math.degrees(math.atan2(-dy, -dx)), "end"
+        _element(
+            table,
+            "text",
+            seat.label,
+            x=f"{lx:.1f}",
+            y=f"{ly:.1f}",
+            dy="0.35em",
+            text_anchor=anchor,
+            font_size=12,
+            transform=f"rotate({angle:.1f} {lx:.1f} {ly:.1f})",
+        )
+    return mark_safe(ET.tostring(root, encoding="unicode"))  # noqa: S308 (ElementTree escapes)
+
+
+# --- Documents -------------------------------------------------------------------------------
+
+
+def _draw_line(plan):
+    if plan.draw is None:
+        return _(
+            "No lot drawn yet: alphabetical order from the first name. The secretariat draws "
+            "the lot in the admin (Meetings, action “Draw the seating by lot”)."
+        )
+    draw = plan.draw
+    line = _("Lot drawn on %(date)s: %(name)s (seed %(seed)s).") % {
+        "date": date_format(draw.drawn_at.astimezone(plan.meeting.tz), "j F Y, H:i"),
+        "name": draw.starting_organization.name,
+        "seed": draw.seed,
+    }
+    if plan.draw_stale:
+        line += " " + _(
+            "That delegation no longer takes part: the order starts from the first name. "
+            "Draw again."
+        )
+    return line
+
+
+def seating_document(meeting):
+    plan = seating_plan(meeting)
+    rows = [
+        {
+            "number": seat.number,
+            "name": seat.name,
+            "acronym": seat.acronym,
+            "head": seat.head,
+            "presiding": seat.presiding,
+            "seats": seat.seats_behind + 1,
+        }
+        for seat in plan.seats
+    ]
+    return documents.Document(
+        kind="seating",
+        title=_("Seating plan"),
+        meeting=meeting,
+        subtitle=_draw_line(plan),
+        filename="seating-plan",
+        template="documents/seating.html",
+        csv_header=[_("Place"), _("Organization"), _("Acronym"), _("Head of delegation")],
+        csv_rows=[[r["number"], r["name"], r["acronym"], r["head"]] for r in rows],
+        context={
+            "rows": rows,
+            "svg": seating_svg(plan),
+            "table_shape": plan.table_shape,
+            "draw": plan.draw,
+            "first_floor": len(plan.head_table) + 1,
+        },
+    )
+
+
+def name_plates_document(meeting):
+    """One tent card per place at the table, in seating order."""
+    plan = seating_plan(meeting)
+    plates = [
+        {
+            "name": seat.name,
+            "acronym": seat.acronym if seat.acronym != seat.name else "",
+            # Long names get a smaller type, so that they fit the face in three lines.
+            "size": "short"
+            if len(seat.name) <= 14
+            else "medium"
+            if len(seat.name) <= 28
+            else "long",
+        }
+        for seat in plan.seats
+    ]
+    return documents.Document(
+        kind="name_plates",
+        title=_("Name plates"),
+        meeting=meeting,
+        subtitle=_("Tent cards: fold each sheet in half along the dashed line."),
+        filename="name-plates",
+        template="documents/name_plates.html",
+        csv_header=[_("Organization"), _("Acronym")],
+        csv_rows=[[plate["name"], plate["acronym"]] for plate in plates],
+        context={"plates": plates},
+    )
+
+
+@desk_required
+@require_GET
+@document_csp
+def seating(request):
+    return _respond(request, seating_document(current_meeting_or_404()))
+
+
+@desk_required
+@require_GET
+@document_csp
+def name_plates(request):
+    return _respond(request, name_plates_document(current_meeting_or_404()))
