@@ -135,6 +135,16 @@ def sign_in_sheet(meeting, *, session=None, day=None):
     )
 
 
+# Lazy: rendered in the language of each request, not the one at import.
+PARTICIPANTS_CSV_HEADER = [
+    gettext_lazy("Organization"),
+    gettext_lazy("Role"),
+    gettext_lazy("Name"),
+    gettext_lazy("Position"),
+    gettext_lazy("Representing"),
+]
+
+
 def participants_list(meeting):
     """The list of participants: delegations in protocol order, head of delegation first."""
     groups = []
@@ -167,20 +177,25 @@ def participants_list(meeting):
         subtitle=_meeting_dates(meeting),
         filename="list-of-participants",
         template="documents/participants.html",
-        csv_header=[_("Organization"), _("Role"), _("Name"), _("Position"), _("Representing")],
-        csv_rows=[
-            [
-                group["organization"],
-                member["role"],
-                member["name"],
-                member["position"],
-                member["representing"] or group["representing"],
-            ]
-            for group in groups
-            for member in group["members"]
-        ],
+        csv_header=PARTICIPANTS_CSV_HEADER,
+        csv_rows=_participants_csv_rows(groups),
         context={"groups": groups},
     )
+
+
+def _participants_csv_rows(groups):
+    """One CSV row per member, for the live list and for issued versions alike."""
+    return [
+        [
+            group["organization"],
+            member["role"],
+            member["name"],
+            member["position"],
+            member["representing"] or group["representing"],
+        ]
+        for group in groups
+        for member in group["members"]
+    ]
 
 
 def participants_snapshot(document):
@@ -210,18 +225,8 @@ def participants_version(version):
         subtitle=f"{version.symbol} — {snapshot['subtitle']}",
         filename=f"list-of-participants-{slugify(version.symbol)}",
         template="documents/participants.html",
-        csv_header=[_("Organization"), _("Role"), _("Name"), _("Position"), _("Representing")],
-        csv_rows=[
-            [
-                group["organization"],
-                member["role"],
-                member["name"],
-                member["position"],
-                member["representing"] or group["representing"],
-            ]
-            for group in groups
-            for member in group["members"]
-        ],
+        csv_header=PARTICIPANTS_CSV_HEADER,
+        csv_rows=_participants_csv_rows(groups),
         context={
             "groups": groups,
             "symbol": version.symbol,
