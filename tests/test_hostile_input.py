@@ -13,14 +13,12 @@ import icalendar
 import pypdfium2
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agenda import speakers
-from agenda.desk import REGISTRATION_DESK
 from agenda.documents import wait_for_pdf_jobs
 from agenda.models import Session
 from agenda.seed import seed_meeting
@@ -92,12 +90,11 @@ def forms_of(response):
 
 
 @pytest.fixture
-def world():
+def world(desk_user):
     meeting, _ = seed_meeting()
     delegation = Delegation.objects.get(meeting=meeting, organization__acronym="OSCE")
     token = services.link_issue(delegation=delegation)
-    desk = UserFactory(username="desk")
-    desk.groups.add(Group.objects.get(name=REGISTRATION_DESK))
+    desk = desk_user
     superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
     return {"meeting": meeting, "token": token, "desk": desk, "superuser": superuser}
 

@@ -15,7 +15,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agenda import speakers
-from agenda.desk import REGISTRATION_DESK
 from agenda.models import Session
 from agenda.seed import seed_meeting
 from agenda.services import participants_version_issue
@@ -147,7 +146,7 @@ def test_every_admin_model_is_in_the_matrix():
 
 
 @pytest.fixture
-def world(settings, tmp_path):
+def world(settings, tmp_path, desk_user):
     settings.MEDIA_ROOT = tmp_path / "media"
     meeting, _ = seed_meeting()
     for official in Official.objects.all():
@@ -163,8 +162,7 @@ def world(settings, tmp_path):
     for delegation in delegations:
         head = delegation.participants.filter(role="head").first()
         speakers.inscription_add(agenda_item=item, delegation=delegation, speaker=head)
-    desk = UserFactory(username="desk")
-    desk.groups.add(Group.objects.get(name=REGISTRATION_DESK))
+    desk = desk_user
     secretary = UserFactory(username="secretary", is_staff=True)
     secretary.groups.add(Group.objects.get(name=SECRETARIAT))
     superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
