@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed
@@ -6,22 +5,112 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from delegations.admin import FoldedSearchMixin, SafeAutocompleteMixin
+from delegations.admin import MeetingAdmin as RegisterMeetingAdmin
+from delegations.models import Meeting
 
-from . import speakers
+from . import services
+from .forms import AttendanceForm, InscriptionForm, SeatingDrawForm
 from .models import (
     AgendaItem,
     Attendance,
     Inscription,
     ParticipantListVersion,
     Room,
+    SeatingDraw,
     Session,
     SessionItem,
     SpeakersList,
 )
+
+# The seating draw belongs to the agenda, which knows the register; the register's
+# meeting admin gets the draw's actions here, so that ``delegations`` never imports us.
+admin.site.unregister(Meeting)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(RegisterMeetingAdmin):
+    actions = [*RegisterMeetingAdmin.actions, "draw_seating_horseshoe", "draw_seating_rectangle"]
+
+    def _draw_seating(self, request, queryset, table_shape):
+        for meeting in queryset:
+            try:
+                draw = services.seating_draw(
+                    meeting=meeting, table_shape=table_shape, by=request.user
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                gettext(
+                    "%(meeting)s: the lot fell on %(name)s (seed %(seed)s). The seating plan "
+                    "and the name plates follow it."
+                )
+                % {
+                    "meeting": meeting,
+                    "name": draw.starting_organization.name,
+                    "seed": draw.seed,
+                },
+                messages.SUCCESS,
+            )
+
+    @admin.action(
+        description=_("Draw the seating by lot (horseshoe table)"), permissions=["draw_seating"]
+    )
+    def draw_seating_horseshoe(self, request, queryset):
+        self._draw_seating(request, queryset, SeatingDraw.TableShape.HORSESHOE)
+
+    @admin.action(
+        description=_("Draw the seating by lot (rectangular table)"), permissions=["draw_seating"]
+    )
+    def draw_seating_rectangle(self, request, queryset):
+        self._draw_seating(request, queryset, SeatingDraw.TableShape.RECTANGLE)
+
+    def has_draw_seating_permission(self, request):
+        return request.user.has_perm("agenda.add_seatingdraw")
+
+
+@admin.register(SeatingDraw)
+class SeatingDrawAdmin(admin.ModelAdmin):
+    """The record of every draw. Adding one draws the lot; a draw is never edited or deleted
+    afterwards, a new draw replaces it (the action on meetings does the same)."""
+
+    form = SeatingDrawForm
+    list_display = [
+        "meeting",
+        "drawn_at",
+        "starting_organization",
+        "seed",
+        "table_shape",
+        "drawn_by",
+    ]
+    list_filter = ["meeting", "table_shape"]
+    list_select_related = ["meeting", "starting_organization", "drawn_by"]
+    date_hierarchy = "drawn_at"
+    readonly_fields = ["starting_organization", "seed", "candidates", "drawn_at", "drawn_by"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["meeting", "table_shape"]
+        return ["meeting", "table_shape", *self.readonly_fields]
+
+    def save_model(self, request, obj, form, change):
+        draw = services.seating_draw(
+            meeting=obj.meeting, table_shape=obj.table_shape, by=request.user
+        )
+        # The admin's messages and redirect follow the saved draw.
+        obj.__dict__.update(draw.__dict__)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Room)
@@ -84,52 +173,17 @@ class AttendanceAdmin(SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdm
     autocomplete_fields = ["session", "participant"]
     readonly_fields = ["checked_in_at", "checked_in_by"]
     date_hierarchy = "checked_in_at"
+    form = AttendanceForm
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.checked_in_by = request.user
-        super().save_model(request, obj, form, change)
-
-
-class InscriptionForm(forms.ModelForm):
-    level = forms.ChoiceField(
-        label=_("level of representation"),
-        choices=[("", _("From the speaker")), *Inscription.Level.choices],
-        required=False,
-        help_text=_(
-            "Left empty: presiding officer or head of organization for a head of "
-            "delegation, otherwise a lower level."
-        ),
-    )
-
-    class Meta:
-        model = Inscription
-        fields = ["delegation", "speaker", "level", "is_reply"]
-
-    def clean(self):
-        cleaned = super().clean()
-        delegation = cleaned.get("delegation")
-        if not cleaned.get("level") and delegation is not None:
-            cleaned["level"] = speakers.level_of(delegation, cleaned.get("speaker"))
-            self.instance.level = cleaned["level"]
-        list_id = self.instance.speakers_list_id
-        if delegation is None or cleaned.get("is_reply") or list_id is None:
-            return cleaned
-        taken = (
-            Inscription.objects.filter(
-                speakers_list_id=list_id, delegation=delegation, is_reply=False
-            )
-            .exclude(status=Inscription.Status.WITHDRAWN)
-            .exclude(pk=self.instance.pk)
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # The desk's own service: its record (time, who) stands if a desk was quicker.
+        attendance, _created = services.attendance_check_in(
+            session=obj.session, participant=obj.participant, user=request.user
         )
-        if taken.exists():
-            self.add_error(
-                "delegation",
-                ValidationError(
-                    _("This delegation is already inscribed on this list."), code="inscribed"
-                ),
-            )
-        return cleaned
+        obj.__dict__.update(attendance.__dict__)
 
 
 class InscriptionInline(SafeAutocompleteMixin, admin.TabularInline):
@@ -197,7 +251,7 @@ class SpeakersListAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     def speaking_order(self, obj):
         if obj is None or obj.pk is None:
             return _("Save the list to inscribe delegations.")
-        ordered, _speaking, _withdrawn = speakers.list_rows(obj)
+        ordered, _speaking, _withdrawn = obj.rows()
         if not ordered:
             return _("No delegation is inscribed yet.")
         rows = []
@@ -254,12 +308,12 @@ class SpeakersListAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
         )
         try:
             if action in ("up", "down"):
-                if not speakers.inscription_move(inscription=inscription, up=action == "up"):
+                if not services.inscription_move(inscription=inscription, up=action == "up"):
                     messages.warning(request, _("It is already at the end of its group."))
             elif action == "reply":
-                speakers.inscription_reply_add(inscription=inscription, user=request.user)
+                services.inscription_reply_add(inscription=inscription, user=request.user)
             else:
-                getattr(speakers, INSCRIPTION_ACTIONS[action][1])(inscription=inscription)
+                getattr(services, INSCRIPTION_ACTIONS[action][1])(inscription=inscription)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -279,7 +333,7 @@ class SpeakersListAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
         for inscription in instances:
             if inscription.pk is None:
                 # New inscriptions go through the service: time stamp, lock and checks.
-                speakers.inscription_add(
+                services.inscription_add(
                     agenda_item=form.instance.agenda_item,
                     delegation=inscription.delegation,
                     speaker=inscription.speaker,

@@ -6,11 +6,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from delegations.models import Meeting, Official, Participant
+from delegations.models import Meeting, Official, Organization, Participant
 
 
 class Room(models.Model):
@@ -283,8 +284,24 @@ class Attendance(models.Model):
             )
 
 
+class SpeakersListQuerySet(models.QuerySet):
+    def for_item(self, agenda_item):
+        """The list of ``agenda_item``; not opened yet, an empty one with the default
+        settings, not saved."""
+        return self.filter(agenda_item=agenda_item).first() or SpeakersList(
+            agenda_item=agenda_item
+        )
+
+
 class SpeakersList(models.Model):
-    """The list of delegations inscribed to speak on one agenda item."""
+    """The list of delegations inscribed to speak on one agenda item.
+
+    The speaking order is worked out by ``speaking_order`` and nowhere else. Statements
+    come before rights of reply; within each, an order the secretariat has set by moving
+    inscriptions comes first, then the others by level of representation (when the list
+    says so) and time of inscription. Those who have spoken head the list in the order
+    they spoke, then whoever has the floor.
+    """
 
     agenda_item = models.OneToOneField(
         AgendaItem,
@@ -307,6 +324,7 @@ class SpeakersList(models.Model):
         _("closed"), default=False, help_text=_("No more inscriptions through the private links.")
     )
 
+    objects = SpeakersListQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -324,12 +342,47 @@ class SpeakersList(models.Model):
     def __str__(self):
         return _("Speakers' list on item %(item)s") % {"item": self.agenda_item}
 
+    def speaking_order(self, inscriptions):
+        """``inscriptions`` of this list in speaking order, withdrawn ones left out."""
+        Status = Inscription.Status
+        spoken = sorted(
+            (i for i in inscriptions if i.status == Status.SPOKEN),
+            key=lambda i: (i.spoke_at or i.inscribed_at, i.pk),
+        )
+        speaking = [i for i in inscriptions if i.status == Status.SPEAKING]
+        waiting = sorted(
+            (i for i in inscriptions if i.status == Status.INSCRIBED),
+            key=lambda i: i.queue_key(levels_first=self.levels_first),
+        )
+        return spoken + speaking + waiting
+
+    def rows(self):
+        """(inscriptions in speaking order, the one speaking or None, the withdrawn ones),
+        in one query; empty for a list not opened yet."""
+        if self.pk is None:
+            return [], None, []
+        inscriptions = list(self.inscriptions.for_list())
+        ordered = self.speaking_order(inscriptions)
+        speaking = next((i for i in ordered if i.status == Inscription.Status.SPEAKING), None)
+        withdrawn = [i for i in inscriptions if i.status == Inscription.Status.WITHDRAWN]
+        return ordered, speaking, withdrawn
+
 
 class InscriptionQuerySet(models.QuerySet):
     def for_list(self):
         """Inscriptions with the names a list shows, in two joins, unordered: the speaking
-        order is worked out by ``agenda.speakers.speaking_order``."""
+        order is worked out by ``SpeakersList.speaking_order``."""
         return self.select_related("delegation__organization", "speaker__official")
+
+    def of_delegation(self, delegation):
+        """A delegation's inscriptions still standing, item by item, with their lists."""
+        return (
+            self.for_list()
+            .select_related("speakers_list__agenda_item")
+            .filter(delegation=delegation)
+            .exclude(status=Inscription.Status.WITHDRAWN)
+            .order_by("speakers_list__agenda_item__number", "is_reply", "inscribed_at")
+        )
 
 
 class Inscription(models.Model):
@@ -425,6 +478,18 @@ class Inscription(models.Model):
     @property
     def level_rank(self):
         return self.LEVEL_RANK.get(self.level, len(self.LEVEL_RANK))
+
+    def queue_key(self, *, levels_first):
+        """Sort key of an inscription still waiting for the floor. Rights of reply are
+        heard in the order they were asked for, whatever the level."""
+        return (
+            self.is_reply,
+            self.position is None,
+            self.position or 0,
+            self.level_rank if levels_first and not self.is_reply else 0,
+            self.inscribed_at,
+            self.pk,
+        )
 
     def clean(self):
         super().clean()
@@ -525,3 +590,66 @@ class ParticipantListVersion(models.Model):
         if self.kind == self.Kind.REVISION:
             return _("Rev.%(number)s") % {"number": self.revision}
         return self.get_kind_display()
+
+
+class SeatingDrawQuerySet(models.QuerySet):
+    def latest_for(self, meeting):
+        """The draw in force for ``meeting`` (the most recent), or None."""
+        return (
+            self.filter(meeting=meeting)
+            .select_related("starting_organization", "drawn_by")
+            .order_by("-drawn_at", "-pk")
+            .first()
+        )
+
+
+class SeatingDraw(models.Model):
+    """A drawing of lots for the seating: which delegation's name starts the alphabetical order.
+
+    Every draw is kept: a new draw adds a row and the latest one is in force. The seed
+    reproduces the draw: ``random.Random(seed).choice`` over the delegations that took part,
+    in English alphabetical order, gives ``starting_organization`` again (see
+    services.seating_draw_pick). Who then sits where is ``agenda.seating.seating_plan``.
+    """
+
+    class TableShape(models.TextChoices):
+        HORSESHOE = "horseshoe", _("Horseshoe")
+        RECTANGLE = "rectangle", _("Rectangle")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="seating_draws"
+    )
+    seed = models.BigIntegerField(_("random seed"))
+    starting_organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("name drawn"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    candidates = models.PositiveIntegerField(
+        _("names in the draw"), help_text=_("How many delegations the lot was drawn among.")
+    )
+    table_shape = models.CharField(
+        _("table"), max_length=20, choices=TableShape.choices, default=TableShape.HORSESHOE
+    )
+    drawn_at = models.DateTimeField(_("drawn at"), default=timezone.now)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drawn by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = SeatingDrawQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "-drawn_at", "-pk"]
+        verbose_name = _("seating draw")
+        verbose_name_plural = _("seating draws")
+
+    def __str__(self):
+        return (
+            f"{self.meeting}: {self.starting_organization.name} ({self.drawn_at:%Y-%m-%d %H:%M})"
+        )

@@ -1,4 +1,13 @@
-"""Writes of the agenda app: checking delegates in at the registration desk."""
+"""Writes of the agenda app and the rules they keep: check-in at the desk, issued lists of
+participants, speakers' lists and the seating draw.
+
+Every function takes keyword arguments only and runs in one transaction. Speakers' lists
+lock the list row (select_for_update) so that two inscriptions or two moves at the same
+moment cannot interleave.
+"""
+
+import random
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,10 +18,18 @@ from django.utils.translation import gettext as _
 from delegations.models import Delegation, Meeting, Participant
 
 from . import documents
-from .models import Attendance, ParticipantListVersion, Session
+from .models import (
+    Attendance,
+    Inscription,
+    ParticipantListVersion,
+    SeatingDraw,
+    Session,
+    SpeakersList,
+)
 
 
-def _check_can_attend(*, session, participant):
+def attendance_check(*, session, participant):
+    """Refuse (ValidationError) a check-in of ``participant`` to ``session`` that cannot be."""
     if participant.delegation.meeting_id != session.meeting_id:
         raise ValidationError(
             _("%(participant)s is not a participant in this session's meeting.")
@@ -25,7 +42,7 @@ def _check_can_attend(*, session, participant):
             % {"participant": participant.official},
             code="cancelled",
         )
-    if participant.delegation.status in (Delegation.Status.DECLINED, Delegation.Status.WITHDRAWN):
+    if not participant.delegation.is_active:
         raise ValidationError(
             _("The delegation of %(organization)s has %(status)s.")
             % {
@@ -48,7 +65,7 @@ def attendance_check_in(*, session, participant, user):
     person who made it, stands. Two desks checking the same person in at the same
     moment meet at the database's unique constraint, and the loser reads the winner's row.
     """
-    _check_can_attend(session=session, participant=participant)
+    attendance_check(session=session, participant=participant)
     existing = Attendance.objects.filter(session=session, participant=participant).first()
     if existing is not None:
         return existing, False
@@ -136,3 +153,242 @@ def participants_version_issue(*, meeting, kind, user, base_symbol="", now=None)
                 _("This version of the list is already issued."), code="already_issued"
             ) from None
     return version
+
+
+# --- Speakers' lists ---------------------------------------------------------------------
+
+InscriptionStatus = Inscription.Status
+Level = Inscription.Level
+
+
+def level_of(delegation, speaker):
+    """The level of representation of ``speaker`` for ``delegation``.
+
+    The head of a United Nations delegation is a presiding officer (the Secretary-General,
+    the Presidents of the General Assembly and the Security Council); the head of any
+    other delegation speaks for the head of its organization; anyone else is a lower level.
+    The secretariat can correct the level in the admin.
+    """
+    if speaker is None or speaker.role != Participant.Role.HEAD:
+        return Level.OTHER
+    if delegation.organization.kind == delegation.organization.Kind.UN:
+        return Level.PRESIDING
+    return Level.HEAD
+
+
+def inscription_refusal(delegation, *, today=None):
+    """Why the focal point of ``delegation`` may not inscribe it now, or "".
+
+    Inscriptions stay open until the meeting's last day is over (in its own time zone),
+    whatever the registration deadline: lists are made during the meeting too.
+    """
+    if not delegation.is_active:
+        return _("Your delegation has declined or withdrawn; it cannot be inscribed.")
+    meeting = delegation.meeting
+    today = today or timezone.now().astimezone(meeting.tz).date()
+    if today > meeting.end_date:
+        return _("The meeting is over; the speakers' lists are closed.")
+    return ""
+
+
+def _locked_list(speakers_list_id):
+    return SpeakersList.objects.select_for_update().get(pk=speakers_list_id)
+
+
+def _locked_inscriptions(speakers_list):
+    return list(
+        Inscription.objects.select_for_update().filter(speakers_list=speakers_list).order_by("pk")
+    )
+
+
+def _reload(inscription, inscriptions):
+    return next(i for i in inscriptions if i.pk == inscription.pk)
+
+
+def speakers_list_open(*, agenda_item):
+    """The speakers' list of ``agenda_item``, opened on first use."""
+    speakers_list, _created = SpeakersList.objects.get_or_create(agenda_item=agenda_item)
+    return speakers_list
+
+
+@transaction.atomic
+def inscription_add(
+    *, agenda_item, delegation, speaker=None, level=None, is_reply=False, user=None, now=None
+):
+    """Inscribe ``delegation`` on the list of ``agenda_item``; the level is derived from the
+    speaker unless given."""
+    speakers_list = _locked_list(speakers_list_open(agenda_item=agenda_item).pk)
+    inscription = Inscription(
+        speakers_list=speakers_list,
+        delegation=delegation,
+        speaker=speaker,
+        level=level or level_of(delegation, speaker),
+        is_reply=is_reply,
+        inscribed_at=now or timezone.now(),
+        inscribed_by=user,
+    )
+    inscription.full_clean()
+    inscription.save()
+    return inscription
+
+
+@transaction.atomic
+def inscription_by_focal_point(*, agenda_item, delegation, speaker=None):
+    """A focal point inscribes its delegation through its private link: refused when the
+    delegation may not (``inscription_refusal``) or the list on the item is closed."""
+    refusal = inscription_refusal(delegation)
+    if refusal:
+        raise ValidationError(refusal, code="inscription_refused")
+    if SpeakersList.objects.filter(agenda_item=agenda_item, is_closed=True).exists():
+        raise ValidationError(_("The list on this item is closed."), code="list_closed")
+    return inscription_add(agenda_item=agenda_item, delegation=delegation, speaker=speaker)
+
+
+@transaction.atomic
+def inscription_reply_add(*, inscription, user=None, now=None):
+    """A right of reply for the delegation of ``inscription``, after every statement."""
+    speakers_list = _locked_list(inscription.speakers_list_id)
+    return inscription_add(
+        agenda_item=speakers_list.agenda_item,
+        delegation=inscription.delegation,
+        speaker=inscription.speaker,
+        level=inscription.level,
+        is_reply=True,
+        user=user,
+        now=now,
+    )
+
+
+@transaction.atomic
+def inscription_move(*, inscription, up):
+    """Move a waiting inscription one place up (or down) among the statements or among the
+    rights of reply. The whole waiting order is written down as positions, so later
+    inscriptions join after the order the secretariat set. Returns False at the end."""
+    speakers_list = _locked_list(inscription.speakers_list_id)
+    inscriptions = _locked_inscriptions(speakers_list)
+    inscription = _reload(inscription, inscriptions)
+    if inscription.status != InscriptionStatus.INSCRIBED:
+        raise ValidationError(_("Only a waiting inscription can be moved."), code="not_waiting")
+    waiting = [
+        i
+        for i in speakers_list.speaking_order(inscriptions)
+        if i.status == InscriptionStatus.INSCRIBED and i.is_reply == inscription.is_reply
+    ]
+    index = waiting.index(inscription)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(waiting):
+        return False
+    waiting[index], waiting[other] = waiting[other], waiting[index]
+    for number, item in enumerate(waiting, start=1):
+        if item.position != number:
+            item.position = number
+            item.save(update_fields=["position"])
+    return True
+
+
+def _set_status(inscription, status, **fields):
+    inscription.status = status
+    for name, value in fields.items():
+        setattr(inscription, name, value)
+    inscription.save(update_fields=["status", *fields])
+
+
+@transaction.atomic
+def inscription_call(*, inscription, now=None):
+    """Give ``inscription`` the floor; whoever had it has spoken."""
+    speakers_list = _locked_list(inscription.speakers_list_id)
+    inscriptions = _locked_inscriptions(speakers_list)
+    inscription = _reload(inscription, inscriptions)
+    if inscription.status != InscriptionStatus.INSCRIBED:
+        raise ValidationError(_("Only a waiting inscription can be called."), code="not_waiting")
+    for other in inscriptions:
+        if other.status == InscriptionStatus.SPEAKING:
+            _set_status(other, InscriptionStatus.SPOKEN)
+    _set_status(inscription, InscriptionStatus.SPEAKING, spoke_at=now or timezone.now())
+    return inscription
+
+
+@transaction.atomic
+def inscription_mark_spoken(*, inscription, now=None):
+    """Mark ``inscription`` as having spoken (from the floor, or straight from the queue)."""
+    speakers_list = _locked_list(inscription.speakers_list_id)
+    inscription = _reload(inscription, _locked_inscriptions(speakers_list))
+    if inscription.status not in (InscriptionStatus.INSCRIBED, InscriptionStatus.SPEAKING):
+        raise ValidationError(
+            _("A withdrawn or spoken inscription cannot be marked spoken."), code="not_waiting"
+        )
+    _set_status(
+        inscription,
+        InscriptionStatus.SPOKEN,
+        spoke_at=inscription.spoke_at or now or timezone.now(),
+    )
+    return inscription
+
+
+@transaction.atomic
+def inscription_withdraw(*, inscription):
+    speakers_list = _locked_list(inscription.speakers_list_id)
+    inscription = _reload(inscription, _locked_inscriptions(speakers_list))
+    if inscription.status != InscriptionStatus.INSCRIBED:
+        raise ValidationError(
+            _("Only a waiting inscription can be withdrawn."), code="not_waiting"
+        )
+    _set_status(inscription, InscriptionStatus.WITHDRAWN, position=None)
+    return inscription
+
+
+# --- Seating by lot ------------------------------------------------------------------------
+
+
+def seating_candidates(meeting):
+    """The delegations whose names go into the draw, in English alphabetical order.
+
+    Those taking part (not declined or withdrawn), less the presiding officers, who sit at
+    the head of the table whatever the draw, and less the convener's own organization.
+    """
+    delegations = (
+        Delegation.objects.filter(meeting=meeting)
+        .active()
+        .filter(organization__presiding_order__isnull=True)
+        .select_related("organization")
+        .order_by("organization__sort_name", "organization__name", "pk")
+    )
+    convener = meeting.convener
+    if convener is not None:
+        delegations = delegations.exclude(organization_id=convener.organization_id)
+    return list(delegations)
+
+
+def seating_draw_pick(seed, candidates):
+    """The candidate drawn with ``seed``: the same seed over the same names gives the same one."""
+    return random.Random(seed).choice(candidates)
+
+
+@transaction.atomic
+def seating_draw(*, meeting, table_shape=SeatingDraw.TableShape.HORSESHOE, by=None, seed=None):
+    """Draw by lot the name that starts the seating, and record the draw with its seed.
+
+    Earlier draws are kept; the new one is in force. ``seed`` is for tests and for
+    re-running a draw made elsewhere; left out, a fresh random one is drawn.
+    """
+    candidates = seating_candidates(meeting)
+    if not candidates:
+        raise ValidationError(
+            _("No delegation takes part in %(meeting)s: there is no name to draw."),
+            code="nothing_to_draw",
+            params={"meeting": meeting},
+        )
+    if seed is None:
+        seed = secrets.randbits(62)
+    drawn = seating_draw_pick(seed, candidates)
+    draw = SeatingDraw(
+        meeting=meeting,
+        seed=seed,
+        starting_organization=drawn.organization,
+        candidates=len(candidates),
+        table_shape=table_shape,
+        drawn_by=by,
+    )
+    draw.full_clean()
+    draw.save()
+    return draw

@@ -6,10 +6,10 @@ know about agenda items.
 
 from django.urls import path
 
-from . import speakers
+from . import views
 
 app_name = "speakers"
 
 urlpatterns = [
-    path("<str:token>/speakers/", speakers.focal_point, name="focal_point"),
+    path("<str:token>/speakers/", views.speakers_focal_point, name="focal_point"),
 ]

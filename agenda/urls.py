@@ -9,7 +9,7 @@ import datetime
 
 from django.urls import include, path, register_converter
 
-from . import speakers, views
+from . import views
 
 
 class IsoDateConverter:
@@ -40,7 +40,7 @@ def _pages(prefix):
         path("agenda.json", views.programme_json, name=f"{prefix}programme_json"),
         path(
             "agenda/items/<int:number>/speakers/",
-            speakers.public_list,
+            views.speakers_list,
             name=f"{prefix}speakers",
         ),
         path("participants/", views.participants, name=f"{prefix}participants"),

@@ -8,20 +8,22 @@ functions so that caching and conditional-GET decorators can wrap them.
 import datetime
 import functools
 
-from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Min
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from delegations.links import listed_participants, private_link
 from delegations.models import Delegation, Meeting
 from meetingsite.caching import cached_page
 
+from . import services
+from .forms import InscribeForm, ItemFilterForm
 from .ical import programme_calendar
-from .models import AgendaItem, Session
+from .models import AgendaItem, Inscription, Session, SpeakersList
 
 
 def city_of(time_zone):
@@ -111,24 +113,6 @@ def home(request, meeting, context):
     changes = [midnight, *(s.ends_at for s in on_now), *(s.starts_at for s in up_next)]
     response.valid_until = min(changes)
     return response
-
-
-class ItemFilterForm(forms.Form):
-    item = forms.TypedChoiceField(
-        label=gettext_lazy("Agenda item"), coerce=int, required=False, empty_value=None
-    )
-
-    def __init__(self, *args, items, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["item"].choices = [("", _("All agenda items"))] + [
-            (item.number, str(item)) for item in items
-        ]
-        self.fields["item"].widget.attrs["class"] = "form-select"
-
-    def full_clean(self):
-        super().full_clean()
-        if "item" in self.errors:
-            self.fields["item"].widget.attrs["class"] = "form-select is-invalid"
 
 
 def _by_day(meeting, sessions, *, all_days):
@@ -268,3 +252,70 @@ def participants(request, meeting, context):
 @meeting_page
 def background(request, meeting, context):
     return render(request, "agenda/background.html", context)
+
+
+# --- Speakers' lists -----------------------------------------------------------------------
+
+
+@cached_page
+@meeting_page
+def speakers_list(request, meeting, context, number):
+    item = get_object_or_404(AgendaItem, meeting=meeting, number=number)
+    speakers_list = SpeakersList.objects.for_item(item)
+    ordered, speaking, withdrawn = speakers_list.rows()
+    context |= {
+        "item": item,
+        "speakers_list": speakers_list,
+        "rows": ordered,
+        "speaking": speaking,
+        "withdrawn": withdrawn,
+    }
+    return render(request, "agenda/speakers.html", context)
+
+
+@private_link(methods=("GET", "POST"))
+def speakers_focal_point(request, delegation, token):
+    """A focal point inscribes its delegation on speakers' lists, and sees its places."""
+    meeting = delegation.meeting
+    items = list(AgendaItem.objects.filter(meeting=meeting))
+    form = InscribeForm(
+        request.POST or None, items=items, participants=listed_participants(delegation)
+    )
+    refusal = services.inscription_refusal(delegation)
+    if request.method == "POST":
+        if refusal:
+            context = {"reason": refusal, "delegation": delegation}
+            return render(request, "agenda/speakers_closed.html", context, status=403)
+        if form.is_valid():
+            try:
+                services.inscription_by_focal_point(
+                    agenda_item=form.cleaned_data["item"],
+                    delegation=delegation,
+                    speaker=form.cleaned_data["speaker"],
+                )
+            except ValidationError as error:
+                field = "item" if getattr(error, "code", None) == "list_closed" else None
+                form.add_error(field, ValidationError(error.messages))
+            else:
+                return redirect("speakers:focal_point", token=token)
+    own = list(Inscription.objects.of_delegation(delegation))
+    context = {
+        "delegation": delegation,
+        "meeting": meeting,
+        "form": form,
+        "refusal": refusal,
+        "own": own,
+        "places": _places(own),
+    }
+    return render(request, "agenda/speakers_focal_point.html", context)
+
+
+def _places(own):
+    """{inscription pk: place in its list's speaking order} for the focal point's own rows,
+    one query per list they are on (a delegation is on a handful of lists)."""
+    places = {}
+    for speakers_list in {i.speakers_list for i in own}:
+        ordered, _speaking, _withdrawn = speakers_list.rows()
+        for number, inscription in enumerate(ordered, start=1):
+            places[inscription.pk] = number
+    return places

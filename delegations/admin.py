@@ -2,7 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q
+from django.db import router, transaction
+from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -20,7 +21,6 @@ from .models import (
     Official,
     Organization,
     Participant,
-    SeatingDraw,
     fold,
 )
 
@@ -80,6 +80,21 @@ class FoldedSearchMixin:
                 folded = folded.filter(match)
             results = results | folded
         return results, may_have_duplicates
+
+
+class DelegationLockMixin:
+    """A page that counts a delegation's seats validates and saves under the delegation's
+    row lock, taken before any form is checked and held until the admin's transaction
+    commits, so that a focal point saving at the same moment cannot take the same seat."""
+
+    def delegations_to_lock(self, request, object_id):
+        raise NotImplementedError
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            if request.method == "POST":
+                services.delegations_lock(pks=self.delegations_to_lock(request, object_id))
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
 
 def _registration_url(request, token):
@@ -184,100 +199,6 @@ class MeetingAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
             },
         ),
     ]
-    actions = ["draw_seating_horseshoe", "draw_seating_rectangle"]
-
-    def _draw_seating(self, request, queryset, table_shape):
-        for meeting in queryset:
-            try:
-                draw = services.seating_draw(
-                    meeting=meeting, table_shape=table_shape, by=request.user
-                )
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-                continue
-            self.message_user(
-                request,
-                gettext(
-                    "%(meeting)s: the lot fell on %(name)s (seed %(seed)s). The seating plan "
-                    "and the name plates follow it."
-                )
-                % {
-                    "meeting": meeting,
-                    "name": draw.starting_organization.name,
-                    "seed": draw.seed,
-                },
-                messages.SUCCESS,
-            )
-
-    @admin.action(
-        description=_("Draw the seating by lot (horseshoe table)"), permissions=["draw_seating"]
-    )
-    def draw_seating_horseshoe(self, request, queryset):
-        self._draw_seating(request, queryset, SeatingDraw.TableShape.HORSESHOE)
-
-    @admin.action(
-        description=_("Draw the seating by lot (rectangular table)"), permissions=["draw_seating"]
-    )
-    def draw_seating_rectangle(self, request, queryset):
-        self._draw_seating(request, queryset, SeatingDraw.TableShape.RECTANGLE)
-
-    def has_draw_seating_permission(self, request):
-        return request.user.has_perm("delegations.add_seatingdraw")
-
-
-class SeatingDrawForm(forms.ModelForm):
-    """A new draw: the meeting and the table; the lot itself is drawn on saving."""
-
-    class Meta:
-        model = SeatingDraw
-        fields = ["meeting", "table_shape"]
-
-    def clean_meeting(self):
-        meeting = self.cleaned_data["meeting"]
-        if not services.seating_candidates(meeting):
-            raise ValidationError(
-                _("No delegation takes part in this meeting: there is no name to draw."),
-                code="nothing_to_draw",
-            )
-        return meeting
-
-
-@admin.register(SeatingDraw)
-class SeatingDrawAdmin(admin.ModelAdmin):
-    """The record of every draw. Adding one draws the lot; a draw is never edited or deleted
-    afterwards, a new draw replaces it (the action on meetings does the same)."""
-
-    form = SeatingDrawForm
-    list_display = [
-        "meeting",
-        "drawn_at",
-        "starting_organization",
-        "seed",
-        "table_shape",
-        "drawn_by",
-    ]
-    list_filter = ["meeting", "table_shape"]
-    list_select_related = ["meeting", "starting_organization", "drawn_by"]
-    date_hierarchy = "drawn_at"
-    readonly_fields = ["starting_organization", "seed", "candidates", "drawn_at", "drawn_by"]
-
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return ["meeting", "table_shape"]
-        return ["meeting", "table_shape", *self.readonly_fields]
-
-    def save_model(self, request, obj, form, change):
-        draw = services.seating_draw(
-            meeting=obj.meeting, table_shape=obj.table_shape, by=request.user
-        )
-        # The admin's messages and redirect follow the saved draw.
-        obj.__dict__.update(draw.__dict__)
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class OfficialInline(admin.TabularInline):
@@ -491,7 +412,9 @@ class CredentialsAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class DelegationAdmin(
+    DelegationLockMixin, SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdmin
+):
     list_display = [
         "organization",
         "meeting",
@@ -524,13 +447,12 @@ class DelegationAdmin(SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdm
         (None, {"fields": ["meeting", "organization", "status", "representing"]}),
         (_("Seats and protocol"), {"fields": ["seats_allowed", "protocol_order"]}),
         (
-            _("Focal point and credentials"),
+            _("Focal point"),
             {
                 "fields": [
                     "focal_point_name",
                     "focal_point_email",
                     "focal_point_phone",
-                    "credentials_received",
                 ]
             },
         ),
@@ -576,13 +498,11 @@ class DelegationAdmin(SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdm
             return gettext("revoked")
         return gettext("none")
 
+    def delegations_to_lock(self, request, object_id):
+        return [object_id] if object_id else []
+
     def save_model(self, request, obj, form, change):
-        if change:
-            # A secretariat edit is a change too: a focal point with the form open gets
-            # "changed meanwhile" instead of overwriting it. Read under the row lock
-            # (the admin saves in one transaction) so the increment is not lost.
-            obj.version = services.delegation_lock(pk=obj.pk).version + 1
-        super().save_model(request, obj, form, change)
+        services.delegation_save(delegation=obj, by=request.user)
 
     @admin.action(
         description=_("Send the invitation again (with a new link)"), permissions=["change"]
@@ -649,7 +569,9 @@ class DelegationAdmin(SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdm
 
 
 @admin.register(Participant)
-class ParticipantAdmin(SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class ParticipantAdmin(
+    DelegationLockMixin, SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdmin
+):
     form = ParticipantAdminForm
     list_display = ["official", "delegation", "role", "status", "badge_number"]
     list_filter = ["delegation__meeting", "role", "status"]
@@ -667,10 +589,14 @@ class ParticipantAdmin(SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAd
     history_list_display = ["status", "role"]
     actions = ["accredit", "cancel"]
 
+    def delegations_to_lock(self, request, object_id):
+        pks = [request.POST.get("delegation", "")]
+        if object_id and str(object_id).isascii() and str(object_id).isdigit():
+            pks += Participant.objects.filter(pk=object_id).values_list("delegation_id", flat=True)
+        return pks
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # The delegation's registration changed: a focal point's open form is now stale.
-        Delegation.objects.filter(pk=obj.delegation_id).update(version=F("version") + 1)
+        services.participant_save(participant=obj, by=request.user)
 
     @admin.action(description=_("Accredit the participants"), permissions=["change"])
     def accredit(self, request, queryset):

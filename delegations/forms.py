@@ -5,10 +5,10 @@ from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
-from .models import Delegation, Participant, fold
-from .services import Entry, delegation_lock
+from .models import Delegation, Participant, fold, roster_errors
+from .services import Entry
 
 
 class ParticipantFormSet(forms.BaseInlineFormSet):
@@ -21,43 +21,23 @@ class ParticipantFormSet(forms.BaseInlineFormSet):
     """
 
     def clean(self):
-        if self.instance.pk:
-            # The admin saves inside one transaction: holding the delegation's row lock
-            # from here to the commit makes the seat count below, and each row's own
-            # count, safe against a focal point saving at the same moment.
-            delegation_lock(pk=self.instance.pk)
         super().clean()
-        if any(self.errors):
+        if any(self.errors) or not self.instance.pk:
             return
-        active = [
-            form
+        roles = [
+            form.cleaned_data.get("role")
             for form in self.forms
             if form.cleaned_data
             and not self._should_delete_form(form)
             and form.cleaned_data.get("status") != Participant.Status.CANCELLED
         ]
-        heads = [f for f in active if f.cleaned_data.get("role") == Participant.Role.HEAD]
-        if len(heads) > 1:
-            raise ValidationError(
-                _("A delegation has one head of delegation; %(count)d are marked.")
-                % {"count": len(heads)},
-                code="several_heads",
-            )
-        seats = self.instance.seats if self.instance.pk else None
-        if seats is not None and len(active) > seats:
-            raise ValidationError(
-                ngettext(
-                    "The delegation has %(seats)d seat; %(count)d participants are listed.",
-                    "The delegation has %(seats)d seats; %(count)d participants are listed.",
-                    seats,
-                )
-                % {"seats": seats, "count": len(active)},
-                code="too_many_participants",
-            )
+        errors = roster_errors(seats=self.instance.seats, roles=roles, require_head=False)
+        if errors:
+            raise ValidationError(errors)
 
 
 class ParticipantAdminForm(forms.ModelForm):
-    """The admin's form for one participant: the seat count runs under the row lock."""
+    """The admin's form for one participant; saved by ``services.participant_save``."""
 
     class Meta:
         model = Participant
@@ -69,14 +49,6 @@ class ParticipantAdminForm(forms.ModelForm):
             "badge_number",
             "special_requirements",
         ]
-
-    def clean(self):
-        delegation = self.cleaned_data.get("delegation")
-        if delegation is not None:
-            # Locked until the admin's transaction commits, so the model's seat check
-            # (run right after this method) counts what is really there.
-            delegation_lock(pk=delegation.pk)
-        return super().clean()
 
 
 # --- the focal point's form ----------------------------------------------------------
@@ -296,6 +268,8 @@ class RegistrationFormSet(forms.BaseFormSet):
                 )
             else:
                 seen[person] = number
+        # Read before the messages below take the fields they mark out of cleaned_data.
+        roles = [form.cleaned_data["role"] for form in listed]
         heads = [form for form in listed if form.cleaned_data["role"] == Participant.Role.HEAD]
         for form in heads[1:]:
             form.add_error(
@@ -307,10 +281,6 @@ class RegistrationFormSet(forms.BaseFormSet):
                 ),
             )
         errors = []
-        if listed and not heads:
-            errors.append(
-                ValidationError(_("Mark one participant as head of delegation."), code="no_head")
-            )
         if not listed:
             errors.append(
                 ValidationError(
@@ -325,24 +295,12 @@ class RegistrationFormSet(forms.BaseFormSet):
                     _("No seat is left for this participant."), code="too_many_participants"
                 ),
             )
-        if len(listed) > self.seats:
-            errors.append(
-                ValidationError(
-                    ngettext(
-                        "The delegation has %(seats)d seat; %(count)d participants are "
-                        "listed. Remove %(extra)d.",
-                        "The delegation has %(seats)d seats; %(count)d participants are "
-                        "listed. Remove %(extra)d.",
-                        self.seats,
-                    )
-                    % {
-                        "seats": self.seats,
-                        "count": len(listed),
-                        "extra": len(listed) - self.seats,
-                    },
-                    code="too_many_participants",
-                )
-            )
+        # Several heads are marked on each extra head's row above, not once more here.
+        errors += [
+            error
+            for error in roster_errors(seats=self.seats, roles=roles)
+            if not (error.code == "one_head" and heads)
+        ]
         if errors:
             raise ValidationError(errors)
 

@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -296,7 +296,8 @@ class DelegationQuerySet(models.QuerySet):
         )
 
     def active(self):
-        return self.exclude(status__in=[Delegation.Status.DECLINED, Delegation.Status.WITHDRAWN])
+        """Delegations taking part: not declined or withdrawn."""
+        return self.exclude(status__in=Delegation.INACTIVE_STATUSES)
 
     def for_token(self, token):
         """The delegation a private registration link opens, or None.
@@ -320,6 +321,8 @@ class Delegation(models.Model):
         ACCREDITED = "accredited", _("Accredited")
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    INACTIVE_STATUSES = (Status.DECLINED, Status.WITHDRAWN)
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="delegations"
@@ -350,7 +353,6 @@ class Delegation(models.Model):
         blank=True,
         help_text=_("Position in lists of participants; left empty, alphabetical order."),
     )
-    credentials_received = models.DateField(_("credentials received"), null=True, blank=True)
     focal_point_name = models.CharField(_("focal point"), max_length=200, blank=True)
     focal_point_email = models.EmailField(_("focal point e-mail"), blank=True)
     focal_point_phone = models.CharField(_("focal point phone"), max_length=40, blank=True)
@@ -414,8 +416,53 @@ class Delegation(models.Model):
         return self.seats_allowed or self.meeting.seats_per_delegation
 
     @property
+    def is_active(self):
+        """Taking part in the meeting: neither declined nor withdrawn."""
+        return self.status not in self.INACTIVE_STATUSES
+
+    @property
     def link_active(self):
         return bool(self.token_digest) and self.link_revoked_at is None
+
+
+def roster_errors(*, seats, roles, require_head=True):
+    """The rules over a delegation's whole list of participants, given by their roles
+    (cancelled ones left out): one head of delegation, no more people than seats.
+
+    The registration form, the admin and the registration service all check a list here;
+    ``Participant.clean`` checks each saved row against the database as well.
+    """
+    errors = []
+    heads = sum(role == Participant.Role.HEAD for role in roles)
+    if heads > 1:
+        errors.append(
+            ValidationError(
+                gettext("A delegation has one head of delegation; %(count)d are marked.")
+                % {"count": heads},
+                code="one_head",
+            )
+        )
+    elif require_head and roles and not heads:
+        errors.append(
+            ValidationError(
+                gettext("Mark one participant as head of delegation."), code="one_head"
+            )
+        )
+    if len(roles) > seats:
+        errors.append(
+            ValidationError(
+                ngettext(
+                    "The delegation has %(seats)d seat; %(count)d participants are listed. "
+                    "Remove %(extra)d.",
+                    "The delegation has %(seats)d seats; %(count)d participants are listed. "
+                    "Remove %(extra)d.",
+                    seats,
+                )
+                % {"seats": seats, "count": len(roles), "extra": len(roles) - seats},
+                code="no_seat_left",
+            )
+        )
+    return errors
 
 
 class ParticipantQuerySet(models.QuerySet):
@@ -604,66 +651,3 @@ class Credentials(models.Model):
 
     def __str__(self):
         return str(self.delegation)
-
-
-class SeatingDrawQuerySet(models.QuerySet):
-    def latest_for(self, meeting):
-        """The draw in force for ``meeting`` (the most recent), or None."""
-        return (
-            self.filter(meeting=meeting)
-            .select_related("starting_organization", "drawn_by")
-            .order_by("-drawn_at", "-pk")
-            .first()
-        )
-
-
-class SeatingDraw(models.Model):
-    """A drawing of lots for the seating: which delegation's name starts the alphabetical order.
-
-    Every draw is kept: a new draw adds a row and the latest one is in force. The seed
-    reproduces the draw: ``random.Random(seed).choice`` over the delegations that took part,
-    in English alphabetical order, gives ``starting_organization`` again (see
-    services.seating_draw_pick).
-    """
-
-    class TableShape(models.TextChoices):
-        HORSESHOE = "horseshoe", _("Horseshoe")
-        RECTANGLE = "rectangle", _("Rectangle")
-
-    meeting = models.ForeignKey(
-        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="seating_draws"
-    )
-    seed = models.BigIntegerField(_("random seed"))
-    starting_organization = models.ForeignKey(
-        Organization,
-        verbose_name=_("name drawn"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    candidates = models.PositiveIntegerField(
-        _("names in the draw"), help_text=_("How many delegations the lot was drawn among.")
-    )
-    table_shape = models.CharField(
-        _("table"), max_length=20, choices=TableShape.choices, default=TableShape.HORSESHOE
-    )
-    drawn_at = models.DateTimeField(_("drawn at"), default=timezone.now)
-    drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("drawn by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
-    objects = SeatingDrawQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["meeting", "-drawn_at", "-pk"]
-        verbose_name = _("seating draw")
-        verbose_name_plural = _("seating draws")
-
-    def __str__(self):
-        return (
-            f"{self.meeting}: {self.starting_organization.name} ({self.drawn_at:%Y-%m-%d %H:%M})"
-        )

@@ -6,7 +6,6 @@ for a focal point using a private link); simple-history records it, with the tim
 the previous values, on every row it saves.
 """
 
-import random
 import secrets
 from dataclasses import dataclass
 
@@ -26,8 +25,8 @@ from .models import (
     Delegation,
     Official,
     Participant,
-    SeatingDraw,
     fold,
+    roster_errors,
     token_digest,
 )
 
@@ -65,6 +64,14 @@ def delegation_lock(*, pk):
     return (
         Delegation.objects.select_for_update().select_related("meeting", "organization").get(pk=pk)
     )
+
+
+def delegations_lock(*, pks):
+    """Lock the delegations of ``pks`` that exist, in key order (so that two requests locking
+    the same ones cannot deadlock); ids that are not numbers or not there are passed over.
+    Must be called inside ``transaction.atomic()``."""
+    keys = sorted({int(pk) for pk in pks if str(pk).isascii() and str(pk).isdigit()})
+    list(Delegation.objects.select_for_update().filter(pk__in=keys).order_by("pk"))
 
 
 def _bump_version(delegation, *, expected):
@@ -386,17 +393,13 @@ def _apply(obj, entry, fields, *, keep_blank):
 
 def _check_entries(delegation, entries):
     """The rules over the whole list, checked again here whatever the form did."""
-    if len(entries) > delegation.seats:
-        raise ValidationError(
-            _("The delegation has %(seats)d seats; %(count)d participants are listed.")
-            % {"seats": delegation.seats, "count": len(entries)},
-            code="no_seat_left",
+    errors = roster_errors(seats=delegation.seats, roles=[entry.role for entry in entries])
+    if not entries:
+        errors.append(
+            ValidationError(_("Mark one participant as head of delegation."), code="one_head")
         )
-    heads = sum(entry.role == Participant.Role.HEAD for entry in entries)
-    if heads != 1:
-        raise ValidationError(
-            _("Mark exactly one participant as head of delegation."), code="one_head"
-        )
+    if errors:
+        raise errors[0]
     people = [
         entry.official.pk if entry.official else fold(f"{entry.given_name} {entry.family_name}")
         for entry in entries
@@ -514,6 +517,34 @@ def participant_accredit(*, participant, by=None):
     return participant
 
 
+def delegation_save(*, delegation, by=None):
+    """The secretariat's edit of a delegation's own fields, as the admin saves it.
+
+    A secretariat edit is a change too: the version is raised, so a focal point with the
+    form open gets "changed meanwhile" instead of overwriting it.
+    """
+    with transaction.atomic():
+        if delegation.pk is not None:
+            locked = delegation_lock(pk=delegation.pk)
+            delegation.version = locked.version + 1
+        delegation.full_clean()
+        _record(delegation, by=by)
+        delegation.save()
+    return delegation
+
+
+def participant_save(*, participant, by=None):
+    """The secretariat adds or edits one participant: the seat count runs under the
+    delegation's row lock, and the delegation's version is raised."""
+    with transaction.atomic():
+        delegation = delegation_lock(pk=participant.delegation_id)
+        participant.full_clean()
+        _record(participant, by=by)
+        participant.save()
+        _bump_version(delegation, expected=delegation.version)
+    return participant
+
+
 def participant_cancel(*, participant, by=None):
     """Cancel one participant (frees the seat; the row and its history stay)."""
     with transaction.atomic():
@@ -591,60 +622,3 @@ def credentials_verify(*, credentials, by, now=None):
         _record(credentials, by=by, reason=_("Credentials verified"))
         credentials.save()
     return credentials, True
-
-
-# --- Seating by lot -------------------------------------------------------------------------
-
-
-def seating_candidates(meeting):
-    """The delegations whose names go into the draw, in English alphabetical order.
-
-    Those taking part (not declined or withdrawn), less the presiding officers, who sit at
-    the head of the table whatever the draw, and less the convener's own organization.
-    """
-    delegations = (
-        Delegation.objects.filter(meeting=meeting)
-        .active()
-        .filter(organization__presiding_order__isnull=True)
-        .select_related("organization")
-        .order_by("organization__sort_name", "organization__name", "pk")
-    )
-    convener = meeting.convener
-    if convener is not None:
-        delegations = delegations.exclude(organization_id=convener.organization_id)
-    return list(delegations)
-
-
-def seating_draw_pick(seed, candidates):
-    """The candidate drawn with ``seed``: the same seed over the same names gives the same one."""
-    return random.Random(seed).choice(candidates)
-
-
-@transaction.atomic
-def seating_draw(*, meeting, table_shape=SeatingDraw.TableShape.HORSESHOE, by=None, seed=None):
-    """Draw by lot the name that starts the seating, and record the draw with its seed.
-
-    Earlier draws are kept; the new one is in force. ``seed`` is for tests and for
-    re-running a draw made elsewhere; left out, a fresh random one is drawn.
-    """
-    candidates = seating_candidates(meeting)
-    if not candidates:
-        raise ValidationError(
-            _("No delegation takes part in %(meeting)s: there is no name to draw."),
-            code="nothing_to_draw",
-            params={"meeting": meeting},
-        )
-    if seed is None:
-        seed = secrets.randbits(62)
-    drawn = seating_draw_pick(seed, candidates)
-    draw = SeatingDraw(
-        meeting=meeting,
-        seed=seed,
-        starting_organization=drawn.organization,
-        candidates=len(candidates),
-        table_shape=table_shape,
-        drawn_by=by,
-    )
-    draw.full_clean()
-    draw.save()
-    return draw

@@ -1,8 +1,8 @@
 """The focal point's pages, reached only through a delegation's private link.
 
-Every page looks the delegation up by the digest of the token in its URL and shows
-that delegation alone. The pages are never cached and send no referrer, so the link
-does not leak to proxies or other sites.
+``links.private_link`` opens each one: it looks the delegation up by the digest of the
+token in its URL, refuses unknown, revoked and closed links, and sends the headers that
+keep the link from leaking. Each page then shows that delegation alone.
 """
 
 from django.contrib import messages
@@ -11,8 +11,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
 
 from . import services
 from .forms import (
@@ -22,71 +20,17 @@ from .forms import (
     participant_initial,
     registration_formset_class,
 )
-from .models import Credentials, Delegation, Official, Participant
-
-
-def _private(response):
-    # "same-origin", not "no-referrer": the link never leaves for another site either way,
-    # but with "no-referrer" browsers send "Origin: null" on the page's own forms, and
-    # Django's CSRF check refuses every POST ("Origin checking failed - null").
-    response["Referrer-Policy"] = "same-origin"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-def _delegation_for(token):
-    return Delegation.objects.for_token(token)
-
-
-def _participants(delegation):
-    return list(Participant.objects.filter(delegation=delegation).listed())
-
-
-def _refused(request, delegation, *, status):
-    """The page for a link that is unknown, revoked or closed."""
-    if delegation is None:
-        reason = _("This registration link is not valid. Check that you copied all of it.")
-    else:
-        reason = services.registration_refusal(delegation)
-    context = {"delegation": delegation, "reason": reason}
-    if delegation is not None and delegation.link_active:
-        # Closed by the deadline or a withdrawal: the focal point still sees what is
-        # registered. A revoked link shows nothing of the delegation.
-        context["show_registration"] = True
-        context["participants"] = _participants(delegation)
-    return _private(render(request, "delegations/closed.html", context, status=status))
-
-
-def _open(request, token, *, to_change):
-    """The link's delegation, or the response that refuses it.
-
-    Unknown links answer 404, revoked ones 410 (showing nothing of the delegation);
-    when ``to_change`` and registration is closed, the registration is shown read-only,
-    and a POST is refused with 403.
-    """
-    delegation = _delegation_for(token)
-    if delegation is None:
-        return None, _refused(request, None, status=404)
-    if not delegation.link_active:
-        return delegation, _refused(request, delegation, status=410)
-    if to_change and services.registration_refusal(delegation):
-        status = 403 if request.method == "POST" else 200
-        return delegation, _refused(request, delegation, status=status)
-    return delegation, None
+from .links import listed_participants, private_link, refused
+from .models import Credentials, Delegation, Official
 
 
 def _link(request, name, token):
     return request.build_absolute_uri(reverse(f"registration:{name}", args=[token]))
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def register(request, token):
-    delegation, refused = _open(request, token, to_change=True)
-    if refused:
-        return refused
-
-    participants = _participants(delegation)
+@private_link(to_change=True, methods=("GET", "POST"))
+def register(request, delegation, token):
+    participants = listed_participants(delegation)
     officials = list(
         Official.objects.filter(organization_id=delegation.organization_id).order_by(
             "sort_key", "pk"
@@ -115,14 +59,17 @@ def register(request, token):
                 code = getattr(error, "code", None)
                 if code == "registration_closed":
                     delegation.refresh_from_db()
-                    return _refused(request, delegation, status=403)
+                    return refused(request, delegation, status=403)
                 if code == "changed_meanwhile":
                     # Keep the entries; show what is saved now and take its version,
                     # so a second submit after checking goes through.
                     current = Delegation.objects.select_related("meeting", "organization").get(
                         pk=delegation.pk
                     )
-                    conflict = {"delegation": current, "participants": _participants(current)}
+                    conflict = {
+                        "delegation": current,
+                        "participants": listed_participants(current),
+                    }
                     data = request.POST.copy()
                     data["delegation-version"] = str(current.version)
                     details = DelegationDetailsForm(data, instance=current, prefix="delegation")
@@ -152,31 +99,23 @@ def register(request, token):
         "conflict": conflict,
         "token": token,
     }
-    return _private(render(request, "delegations/register.html", context))
+    return render(request, "delegations/register.html", context)
 
 
-@never_cache
-@require_http_methods(["GET"])
-def done(request, token):
-    delegation, refused = _open(request, token, to_change=False)
-    if refused:
-        return refused
+@private_link
+def done(request, delegation, token):
     context = {
         "delegation": delegation,
         "meeting": delegation.meeting,
-        "participants": _participants(delegation),
+        "participants": listed_participants(delegation),
         "can_change": not services.registration_refusal(delegation),
         "token": token,
     }
-    return _private(render(request, "delegations/done.html", context))
+    return render(request, "delegations/done.html", context)
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def decline(request, token):
-    delegation, refused = _open(request, token, to_change=True)
-    if refused:
-        return refused
+@private_link(to_change=True, methods=("GET", "POST"))
+def decline(request, delegation, token):
     error = None
     if request.method == "POST":
         try:
@@ -201,7 +140,7 @@ def decline(request, token):
         "error": error,
         "token": token,
     }
-    return _private(render(request, "delegations/decline.html", context))
+    return render(request, "delegations/decline.html", context)
 
 
 def credentials_response(credentials, *, attachment=False):
@@ -223,17 +162,13 @@ def credentials_response(credentials, *, attachment=False):
     return response
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def credentials(request, token):
+@private_link(methods=("GET", "POST"))
+def credentials(request, delegation, token):
     """The focal point sends the delegation's letter of credentials, and sees its state.
 
     Open while the link is active, even after the registration deadline: credentials
     often arrive at the last moment.
     """
-    delegation, refused = _open(request, token, to_change=False)
-    if refused:
-        return refused
     current = Credentials.objects.filter(delegation=delegation).first()
     if request.method == "POST":
         form = CredentialsForm(request.POST, request.FILES)
@@ -258,17 +193,13 @@ def credentials(request, token):
         "form": form,
         "token": token,
     }
-    return _private(render(request, "delegations/credentials.html", context))
+    return render(request, "delegations/credentials.html", context)
 
 
-@never_cache
-@require_http_methods(["GET"])
-def credentials_file(request, token):
+@private_link
+def credentials_file(request, delegation, token):
     """The file the focal point sent, to its own delegation's link only."""
-    delegation, refused = _open(request, token, to_change=False)
-    if refused:
-        return refused
     credentials = Credentials.objects.filter(delegation=delegation).first()
     if credentials is None:
         raise Http404(_("No credentials have been sent yet."))
-    return _private(credentials_response(credentials))
+    return credentials_response(credentials)

@@ -8,10 +8,10 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from agenda import speakers
-from agenda.models import Inscription, ParticipantListVersion, Session, SessionItem
+from agenda import services as agenda_services
+from agenda.models import Inscription, ParticipantListVersion, SeatingDraw, Session, SessionItem
 from agenda.services import participants_version_issue
-from delegations.models import Credentials, Official, Participant, SeatingDraw
+from delegations.models import Credentials, Official, Participant
 from tests.factories import (
     AgendaItemFactory,
     AttendanceFactory,
@@ -40,7 +40,7 @@ def make_one_of_each():
     attendance = AttendanceFactory()
     entry = SessionItemFactory(session=attendance.session)
     participant = attendance.participant
-    speakers.inscription_add(
+    agenda_services.inscription_add(
         agenda_item=entry.agenda_item, delegation=participant.delegation, speaker=participant
     )
     participants_version_issue(
@@ -274,3 +274,55 @@ def test_participant_admin_accepts_a_valid_participant(secretariat_client):
     )
     assert response.status_code == 302
     assert Participant.objects.get().special_requirements == "Wheelchair access"
+
+
+def test_participant_admin_raises_the_delegations_version(secretariat_client):
+    """A focal point with the form open then gets "changed meanwhile", not a silent
+    overwrite: the admin saves through services.participant_save."""
+    delegation = DelegationFactory()
+    official = OfficialFactory(organization=delegation.organization)
+    version = delegation.version
+    response = secretariat_client.post(
+        reverse("admin:delegations_participant_add"),
+        {"delegation": delegation.pk, "official": official.pk, "role": Participant.Role.HEAD},
+    )
+    assert response.status_code == 302
+    delegation.refresh_from_db()
+    assert delegation.version == version + 1
+
+
+def attendance_add(client, session, participant):
+    return client.post(
+        reverse("admin:agenda_attendance_add"),
+        {"session": session.pk, "participant": participant.pk},
+    )
+
+
+def test_attendance_admin_checks_in_through_the_desks_service(
+    secretariat_client, secretariat_user
+):
+    participant = ParticipantFactory()
+    session = SessionFactory(meeting=participant.delegation.meeting)
+    assert attendance_add(secretariat_client, session, participant).status_code == 302
+    attendance = session.attendances.get()
+    assert (attendance.participant, attendance.checked_in_by) == (participant, secretariat_user)
+
+
+def test_attendance_admin_refuses_a_break_and_a_cancelled_participant(secretariat_client):
+    participant = ParticipantFactory()
+    meeting = participant.delegation.meeting
+    lunch = SessionFactory(meeting=meeting, kind=Session.Kind.BREAK, title="Lunch break")
+    response = attendance_add(secretariat_client, lunch, participant)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "participant": ["Nobody is checked in to a break."]
+    }
+    cancelled = ParticipantFactory(
+        delegation=participant.delegation, status=Participant.Status.CANCELLED
+    )
+    response = attendance_add(secretariat_client, SessionFactory(meeting=meeting), cancelled)
+    assert response.context["adminform"].form.errors == {
+        "participant": [f"{cancelled.official}'s participation was cancelled."]
+    }
+    assert not lunch.attendances.exists()
+    assert not cancelled.attendances.exists()

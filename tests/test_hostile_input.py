@@ -18,7 +18,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agenda import speakers
+from agenda import services as agenda_services
 from agenda.documents import wait_for_pdf_jobs
 from agenda.models import Session
 from agenda.seed import seed_meeting
@@ -173,7 +173,7 @@ def test_the_inscription_form_never_fails(client, world, monkeypatch, data):
 )
 def test_speakers_list_buttons_never_fail(client, world, action, value):
     item = world["meeting"].agenda_items.get(number=1)
-    speakers_list = speakers.speakers_list_for(agenda_item=item)
+    speakers_list = agenda_services.speakers_list_open(agenda_item=item)
     client.force_login(world["superuser"])
     url = reverse("admin:agenda_speakerslist_inscription_action", args=[speakers_list.pk, action])
     response = client.post(url, {"inscription": value})

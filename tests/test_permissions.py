@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from agenda import speakers
+from agenda import services as agenda_services
 from agenda.models import Session
 from agenda.seed import seed_meeting
 from agenda.services import participants_version_issue
@@ -161,7 +161,7 @@ def world(settings, tmp_path, desk_user):
     item = meeting.agenda_items.get(number=1)
     for delegation in delegations:
         head = delegation.participants.filter(role="head").first()
-        speakers.inscription_add(agenda_item=item, delegation=delegation, speaker=head)
+        agenda_services.inscription_add(agenda_item=item, delegation=delegation, speaker=head)
     desk = desk_user
     secretary = UserFactory(username="secretary", is_staff=True)
     secretary.groups.add(Group.objects.get(name=SECRETARIAT))
@@ -283,3 +283,23 @@ def test_admin_matrix(client, world, visitor):
                 # The secretariat is the one audience that sees contact details.
                 continue
             assert not PRIVATE.search(response.content.decode()), opts.label_lower
+
+
+@pytest.mark.parametrize("kind", REGISTRATION)
+def test_every_private_link_page_sends_the_same_headers(client, world, kind):
+    """One layer (delegations.links.private_link) opens every private-link page: whatever
+    the answer, it is never cached, never indexed, and keeps the referrer same-origin (so
+    that the browser's Origin header passes the CSRF check)."""
+    token = world["tokens"][kind]
+    for name in PRIVATE_LINK_PAGES:
+        response = client.get(reverse(name, args=[token]))
+        headers = (
+            response["Referrer-Policy"],
+            response["X-Robots-Tag"],
+            set(response["Cache-Control"].split(", ")),
+        )
+        assert headers == (
+            "same-origin",
+            "noindex, nofollow",
+            {"max-age=0", "no-cache", "no-store", "must-revalidate", "private"},
+        ), (name, kind)

@@ -1,10 +1,24 @@
+"""The Secretariat group, with every permission on the register.
+
+Self-contained on purpose: a migration must say the same thing whatever later code says,
+so it imports nothing of the project's.
+"""
+
+from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from delegations.groups import SECRETARIAT, grant_app_permissions
+SECRETARIAT = "Secretariat"
 
 
 def create_group(apps, schema_editor):
-    grant_app_permissions(apps, group_name=SECRETARIAT, app_label="delegations")
+    # Permissions are normally created after all migrations (post_migrate): create them now.
+    app_config = apps.get_app_config("delegations")
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _created = Group.objects.get_or_create(name=SECRETARIAT)
+    group.permissions.add(*Permission.objects.filter(content_type__app_label="delegations"))
 
 
 def remove_group(apps, schema_editor):

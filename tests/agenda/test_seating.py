@@ -11,11 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agenda import seating
+from agenda import seating, services
 from agenda.generate import generate_meeting
+from agenda.models import SeatingDraw
+from agenda.seating_svg import seating_svg
 from agenda.seed import seed_meeting
-from delegations import services
-from delegations.models import Delegation, Meeting, Organization, SeatingDraw
+from delegations.models import Delegation, Meeting, Organization
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -188,7 +189,7 @@ def labels_in_svg(svg):
 
 def test_the_svg_shows_every_delegation_in_order(meeting):
     services.seating_draw(meeting=meeting, seed=1996)
-    svg = seating.seating_svg(seating.seating_plan(meeting))
+    svg = seating_svg(seating.seating_plan(meeting))
     assert places_in_svg(svg) == [
         (1, "place presiding"),
         (2, "place presiding"),
@@ -202,7 +203,7 @@ def test_the_svg_shows_every_delegation_in_order(meeting):
 
 def test_a_rectangular_table(meeting):
     services.seating_draw(meeting=meeting, seed=1996, table_shape="rectangle")
-    svg = seating.seating_svg(seating.seating_plan(meeting))
+    svg = seating_svg(seating.seating_plan(meeting))
     root = ET.fromstring(svg)
     assert "seating-rectangle" in root.get("class")
     path = next(root.iter(f"{SVG}path")).get("d")
@@ -212,7 +213,7 @@ def test_a_rectangular_table(meeting):
 
 def test_names_are_escaped_in_the_svg(meeting):
     Organization.objects.filter(acronym="EU").update(acronym="<b>&EU")
-    svg = seating.seating_svg(seating.seating_plan(meeting))
+    svg = seating_svg(seating.seating_plan(meeting))
     assert "&lt;b&gt;&amp;EU" in svg
     assert "<b>" not in svg
     assert "<b>&EU" in labels_in_svg(svg)
@@ -315,17 +316,16 @@ def test_the_secretariat_draws_from_the_admin(secretariat_client, meeting, secre
     assert f"the lot fell on {draw.starting_organization.name}" in response.content.decode()
     # The record of draws is read-only.
     assert (
-        secretariat_client.get(reverse("admin:delegations_seatingdraw_changelist")).status_code
-        == 200
+        secretariat_client.get(reverse("admin:agenda_seatingdraw_changelist")).status_code == 200
     )
-    change = reverse("admin:delegations_seatingdraw_change", args=[draw.pk])
+    change = reverse("admin:agenda_seatingdraw_change", args=[draw.pk])
     assert secretariat_client.get(change).status_code == 200  # read only
     assert secretariat_client.post(change, {"table_shape": "horseshoe"}).status_code == 403
 
 
 def test_adding_a_draw_in_the_admin_draws_the_lot(secretariat_client, meeting, secretariat_user):
     response = secretariat_client.post(
-        reverse("admin:delegations_seatingdraw_add"),
+        reverse("admin:agenda_seatingdraw_add"),
         {"meeting": meeting.pk, "table_shape": "horseshoe"},
     )
     assert response.status_code == 302
@@ -344,7 +344,7 @@ def test_the_admin_refuses_a_draw_with_no_names(secretariat_client):
         end_date=datetime.date(2030, 1, 1),
     )
     response = secretariat_client.post(
-        reverse("admin:delegations_seatingdraw_add"),
+        reverse("admin:agenda_seatingdraw_add"),
         {"meeting": empty.pk, "table_shape": "horseshoe"},
     )
     assert response.status_code == 200
@@ -383,6 +383,6 @@ def test_queries_do_not_grow_with_the_meeting(desk_client, organizations, partic
 
 def test_a_large_delegation_shows_how_many_chairs_are_not_drawn(meeting):
     Delegation.objects.filter(meeting=meeting, organization__acronym="EU").update(seats_allowed=12)
-    root = ET.fromstring(seating.seating_svg(seating.seating_plan(meeting)))
+    root = ET.fromstring(seating_svg(seating.seating_plan(meeting)))
     assert [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "more-chairs"] == ["+7"]
     assert len([c for c in root.iter(f"{SVG}circle") if c.get("class") == "behind"]) == 64

@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.db import connection
 
-from agenda import speakers
+from agenda import services
 from agenda.models import Inscription
 from tests.delegations.test_concurrency import RACERS, race
 from tests.factories import AgendaItemFactory, DelegationFactory
@@ -28,7 +28,7 @@ T0 = datetime.datetime(1996, 2, 15, 14, 0, tzinfo=datetime.UTC)
 def inscriptions():
     item = AgendaItemFactory()
     return [
-        speakers.inscription_add(
+        services.inscription_add(
             agenda_item=item,
             delegation=DelegationFactory(meeting=item.meeting),
             now=T0 + datetime.timedelta(minutes=n),
@@ -38,12 +38,12 @@ def inscriptions():
 
 
 def test_moves_at_once_keep_one_inscription_per_place(inscriptions):
-    race(lambda i: speakers.inscription_move(inscription=i, up=True), inscriptions[1:])
+    race(lambda i: services.inscription_move(inscription=i, up=True), inscriptions[1:])
     positions = sorted(Inscription.objects.values_list("position", flat=True))
     assert positions == list(range(1, RACERS + 1))
 
 
 def test_giving_the_floor_at_once_leaves_one_speaker(inscriptions):
-    race(lambda i: speakers.inscription_call(inscription=i) and "ok", inscriptions)
+    race(lambda i: services.inscription_call(inscription=i) and "ok", inscriptions)
     statuses = sorted(Inscription.objects.values_list("status", flat=True))
     assert statuses == ["speaking"] + ["spoken"] * (RACERS - 1)

@@ -3,8 +3,8 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 
+from agenda import services
 from agenda.desk import REGISTRATION_DESK
-from delegations import services
 from delegations.models import Meeting
 from tests.factories import UserFactory
 
