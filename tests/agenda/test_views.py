@@ -1,5 +1,4 @@
 import datetime
-import io
 import json
 import re
 import zoneinfo
@@ -8,7 +7,6 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
@@ -548,30 +546,6 @@ def test_french_catalogue_is_complete():
     assert [entry.msgid for entry in catalogue.untranslated_entries()] == []
     assert [entry.msgid for entry in catalogue.fuzzy_entries()] == []
     assert len(catalogue.translated_entries()) > 200
-
-
-def test_compile_translations_writes_the_mo_without_gettext(tmp_path, settings):
-    folder = tmp_path / "fr" / "LC_MESSAGES"
-    folder.mkdir(parents=True)
-    catalogue = polib.POFile()
-    catalogue.metadata = {"Content-Type": "text/plain; charset=UTF-8", "Language": "fr"}
-    catalogue.append(polib.POEntry(msgid="Programme by day", msgstr="Programme par jour"))
-    catalogue.append(polib.POEntry(msgid="Untranslated", msgstr=""))
-    catalogue.save(str(folder / "django.po"))
-    settings.LOCALE_PATHS = [tmp_path]
-    out = io.StringIO()
-    call_command("compile_translations", stdout=out)
-    compiled = polib.mofile(str(folder / "django.mo"))
-    assert [(entry.msgid, entry.msgstr) for entry in compiled] == [
-        ("Programme by day", "Programme par jour")
-    ]
-    assert "1 translated, 1 untranslated, 0 fuzzy." in out.getvalue()
-
-
-def test_compile_translations_without_catalogues_fails(tmp_path, settings):
-    settings.LOCALE_PATHS = [tmp_path]
-    with pytest.raises(CommandError, match="No .po catalogue found"):
-        call_command("compile_translations")
 
 
 # --- query counts: the same for the seeded meeting and one ten times its size ---------
