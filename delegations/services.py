@@ -186,7 +186,7 @@ def delegation_invite(*, meeting, organization, by=None):
         )
         if created:
             delegation.full_clean()
-        elif delegation.status in (Status.DECLINED, Status.WITHDRAWN):
+        elif not delegation.is_active:
             locked = delegation_lock(pk=delegation.pk)
             _bump_version(locked, expected=locked.version)
             _move(locked, Status.INVITED)
