@@ -342,7 +342,7 @@ class SpeakersListAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
                     user=request.user,
                 )
             else:
-                inscription.save()
+                services.inscription_correct(inscription=inscription)
         formset.save_m2m()
 
 

@@ -245,6 +245,16 @@ def inscription_by_focal_point(*, agenda_item, delegation, speaker=None):
 
 
 @transaction.atomic
+def inscription_correct(*, inscription):
+    """The secretariat corrects an inscription's delegation, speaker, level or kind, under
+    the list's lock, so that a move or a call at the same moment is not overwritten."""
+    _locked_list(inscription.speakers_list_id)
+    inscription.full_clean()
+    inscription.save(update_fields=["delegation", "speaker", "level", "is_reply"])
+    return inscription
+
+
+@transaction.atomic
 def inscription_reply_add(*, inscription, user=None, now=None):
     """A right of reply for the delegation of ``inscription``, after every statement."""
     speakers_list = _locked_list(inscription.speakers_list_id)

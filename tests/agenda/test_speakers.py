@@ -418,6 +418,32 @@ def test_secretariat_inscribes_in_the_inline(secretariat_client, meeting, item, 
     assert response.status_code == 200
 
 
+def test_secretariat_corrects_a_level_in_the_inline(secretariat_client, item, five):
+    speakers_list = five["A"].speakers_list
+    data = {
+        "agenda_item": item.pk,
+        "levels_first": "on",
+        "inscriptions-TOTAL_FORMS": "5",
+        "inscriptions-INITIAL_FORMS": "5",
+        "inscriptions-MIN_NUM_FORMS": "0",
+        "inscriptions-MAX_NUM_FORMS": "1000",
+    }
+    for index, inscription in enumerate(Inscription.objects.order_by("pk")):
+        prefix = f"inscriptions-{index}-"
+        data |= {
+            f"{prefix}id": inscription.pk,
+            f"{prefix}speakers_list": speakers_list.pk,
+            f"{prefix}delegation": inscription.delegation_id,
+            f"{prefix}level": "presiding" if inscription == five["A"] else inscription.level,
+        }
+    url = reverse("admin:agenda_speakerslist_change", args=[speakers_list.pk])
+    assert secretariat_client.post(url, data).status_code == 302
+    five["A"].refresh_from_db()
+    assert five["A"].level == Level.PRESIDING
+    # Presiding officers first (A before D: inscribed earlier), then heads, then the rest.
+    assert order(item) == ["A", "D", "B", "E", "C"]
+
+
 # ---------------------------------------------------------------- query counts
 
 
