@@ -18,12 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from delegations.models import Delegation, Participant
 from meetingsite.caching import cached_page
 
-from . import documents
 from .models import AgendaItem, Inscription, SpeakersList
 from .views import meeting_page
 
@@ -253,60 +252,6 @@ def public_list(request, meeting, context, number):
     item, speakers_list = _item_and_list(meeting, number)
     context.update(_list_context(item, speakers_list))
     return render(request, "agenda/speakers.html", context)
-
-
-# ---------------------------------------------------------------- printable version
-
-
-def speakers_document(meeting, item, speakers_list):
-    data = _list_context(item, speakers_list)
-    rows = [
-        {
-            "number": number,
-            "organization": documents.organization_label(inscription.delegation.organization),
-            "speaker": inscription.speaker.official.full_name if inscription.speaker else "",
-            "level": inscription.get_level_display(),
-            "reply": inscription.is_reply,
-            "status": inscription.get_status_display(),
-        }
-        for number, inscription in enumerate(data["rows"], start=1)
-    ]
-    if speakers_list.minutes_per_statement:
-        limit = _("Time limit: %(minutes)d minutes per statement") % {
-            "minutes": speakers_list.minutes_per_statement
-        }
-    else:
-        limit = _("No time limit")
-    return documents.Document(
-        kind="speakers",
-        title=_("Speakers' list"),
-        meeting=meeting,
-        subtitle=f"{item} — {limit}",
-        filename=f"speakers-item-{item.number}",
-        template="documents/speakers.html",
-        csv_header=[_("No."), _("Organization"), _("Speaker"), _("Level"), _("Status")],
-        csv_rows=[
-            [
-                row["number"],
-                row["organization"],
-                row["speaker"],
-                row["level"] + (f" ({_('right of reply')})" if row["reply"] else ""),
-                row["status"],
-            ]
-            for row in rows
-        ],
-        context={"rows": rows, "item": item, "speakers_list": speakers_list},
-    )
-
-
-@require_GET
-def desk_document(request, number):
-    # Imported here: agenda.desk imports the documents this module builds on.
-    from .desk import _respond, current_meeting_or_404
-
-    meeting = current_meeting_or_404()
-    item, speakers_list = _item_and_list(meeting, number)
-    return _respond(request, speakers_document(meeting, item, speakers_list))
 
 
 # ---------------------------------------------------------------- focal points

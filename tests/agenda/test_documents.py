@@ -14,9 +14,9 @@ import segno
 from django.core.management import call_command
 from django.urls import reverse
 
-from agenda import documents
-from agenda.documents import css_string, neutralise, page_counter_css
+from agenda import documents, jobs, rendering
 from agenda.models import Attendance
+from agenda.rendering import css_string, neutralise, page_counter_css
 from delegations.models import Delegation, Meeting, Participant
 from tests.agenda.desk_data import build_meeting, working_sessions
 from tests.factories import (
@@ -493,7 +493,7 @@ def test_document_query_count_does_not_grow(
 def background(settings, tmp_path, monkeypatch):
     """Every PDF longer than two rows goes to the background, into a temporary MEDIA_ROOT."""
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(documents, "INLINE_PDF_ROWS", 2)
+    monkeypatch.setattr(jobs, "INLINE_PDF_ROWS", 2)
     return tmp_path / "documents"
 
 
@@ -511,7 +511,7 @@ def test_long_pdf_is_laid_out_in_the_background_with_visible_progress(
         in html
     )
     assert "The PDF of 4 rows is being laid out." in html
-    documents.wait_for_pdf_jobs()
+    jobs.wait_for_pdf_jobs()
     ready = desk_client.get(url, {"format": "pdf"})
     assert ready.status_code == 200
     assert ready["Content-Type"] == "application/pdf"
@@ -523,7 +523,7 @@ def test_long_pdf_is_laid_out_in_the_background_with_visible_progress(
 def test_a_changed_list_never_serves_the_old_pdf(desk_client, meeting, background):
     url = reverse("desk:participants")
     desk_client.get(url, {"format": "pdf"})
-    documents.wait_for_pdf_jobs()
+    jobs.wait_for_pdf_jobs()
     Participant.objects.filter(official__given_name="Given1").update(
         status=Participant.Status.CANCELLED
     )
@@ -533,14 +533,14 @@ def test_a_changed_list_never_serves_the_old_pdf(desk_client, meeting, backgroun
     )
 
     assert desk_client.get(url, {"format": "pdf"}).status_code == 202
-    documents.wait_for_pdf_jobs()
+    jobs.wait_for_pdf_jobs()
     text = pdf_pages(desk_client.get(url, {"format": "pdf"}).content)[0][0]
     assert "Newly Added" in text
     assert "Given1" not in text
 
 
 def test_a_pdf_being_laid_out_is_not_started_twice(desk_client, meeting, background):
-    key = documents.job_key(documents.participants_list(meeting), "letter")
+    key = jobs.job_key(documents.ParticipantsList(meeting), "letter")
     background.mkdir(parents=True)
     # Another app process started this very PDF a minute ago and has laid out three pages.
     started = time.time() - 60
@@ -552,7 +552,7 @@ def test_a_pdf_being_laid_out_is_not_started_twice(desk_client, meeting, backgro
 
     assert response.status_code == 202
     assert "Page 3 so far. Started 6" in " ".join(response.content.decode().split())
-    assert key not in documents._threads
+    assert key not in jobs._threads
     assert [path.name for path in background.iterdir()] == [f"{key}.json"]
 
 
@@ -562,11 +562,11 @@ def test_a_failed_pdf_says_so_and_can_be_tried_again(
     def broken(html):
         raise OSError("disk full")
 
-    working = documents._write_pdf
-    monkeypatch.setattr(documents, "_write_pdf", broken)
+    working = rendering.write_pdf
+    monkeypatch.setattr(rendering, "write_pdf", broken)
     url = reverse("desk:participants")
     desk_client.get(url, {"format": "pdf"})
-    documents.wait_for_pdf_jobs()
+    jobs.wait_for_pdf_jobs()
 
     failed = desk_client.get(url, {"format": "pdf"})
 
@@ -574,9 +574,9 @@ def test_a_failed_pdf_says_so_and_can_be_tried_again(
     assert "The PDF could not be made." in failed.content.decode()
     assert "disk full" in failed.content.decode()
     assert 'http-equiv="refresh"' not in failed.content.decode()
-    monkeypatch.setattr(documents, "_write_pdf", working)
+    monkeypatch.setattr(rendering, "write_pdf", working)
     assert desk_client.get(url, {"format": "pdf", "retry": "1"}).status_code == 202
-    documents.wait_for_pdf_jobs()
+    jobs.wait_for_pdf_jobs()
     assert desk_client.get(url, {"format": "pdf"})["Content-Type"] == "application/pdf"
     assert sorted(path.suffix for path in background.iterdir()) == [".pdf"]
 
