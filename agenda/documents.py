@@ -21,6 +21,7 @@ from functools import cached_property
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import slugify
@@ -339,6 +340,8 @@ class IssuedParticipantsList(ParticipantsList):
         self.version = version
         self.language = version.language
         self.rows = version.snapshot["groups"]
+        with translation.override(version.language):
+            self.title = _("List of participants (%(version)s)") % {"version": version.label}
 
     @classmethod
     def from_request(cls, request, meeting, *, pk):
@@ -347,10 +350,6 @@ class IssuedParticipantsList(ParticipantsList):
                 ParticipantListVersion.objects.select_related("meeting"), meeting=meeting, pk=pk
             )
         )
-
-    @property
-    def title(self):
-        return _("List of participants (%(version)s)") % {"version": self.version.label}
 
     @property
     def subtitle(self):
