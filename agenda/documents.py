@@ -368,11 +368,6 @@ class IssuedParticipantsList(ParticipantsList):
         }
 
 
-def participants_snapshot(document):
-    """What an issued version stores of ``document`` (a ``ParticipantsList``)."""
-    return document.snapshot()
-
-
 CHANGE_FIELDS = {
     "role": gettext_lazy("Role"),
     "position": gettext_lazy("Position"),
