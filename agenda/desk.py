@@ -241,7 +241,7 @@ def document_list(request):
 def _document_response(request, document):
     """``document`` in the format and on the paper the request asks for."""
     fmt = request.GET.get("format", "html")
-    paper = rendering.paper_or_default(request.GET.get("paper", rendering.DEFAULT_PAPER))
+    paper = rendering.paper_or_default(request.GET.get("paper"))
     filename = f"{document.meeting.slug}-{document.filename}"
     if fmt == "csv":
         response = HttpResponse(
