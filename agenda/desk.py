@@ -1,6 +1,6 @@
 """The registration desk (staff only): check delegates in, and print attendance documents."""
 
-import datetime
+import functools
 import time
 
 from csp.constants import NONCE
@@ -8,7 +8,6 @@ from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -18,15 +17,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from delegations.models import Credentials, Meeting, fold
+from delegations.models import Credentials, Meeting, Participant
 from delegations.views import credentials_response
 
-from . import documents
-from .models import AgendaItem, Attendance, ParticipantListVersion
+from . import documents, jobs, rendering
+from .models import AgendaItem, Attendance, ParticipantListVersion, Session
 from .services import attendance_check_in, attendance_undo, participants_version_issue
 
 REGISTRATION_DESK = "Registration desk"
-DESK_PERMISSION = "agenda.use_desk"
+DESK_PERMISSION = documents.DESK_PERMISSION
 
 # Rows shown at once: a desk finds people by searching, not by scrolling thousands of rows.
 RESULT_LIMIT = 50
@@ -68,23 +67,8 @@ def _chosen_session(sessions, value):
     return next((session for session in sessions if session.pk == pk), None)
 
 
-def search_participants(meeting, query):
-    """Expected participants matching every word of ``query`` in their name, organization or
-    badge number, whatever the accents and case ("hoynck" finds Höynck)."""
-    participants = documents.expected_participants(meeting)
-    for term in fold(query).split():
-        participants = participants.filter(
-            Q(official__sort_key__contains=term)
-            | Q(delegation__organization__sort_name__icontains=term)
-            | Q(delegation__organization__name__icontains=term)
-            | Q(delegation__organization__acronym__iexact=term)
-            | Q(badge_number__iexact=term)
-        )
-    return participants
-
-
 def session_counts(meeting, session):
-    expected = documents.expected_participants(meeting)
+    expected = Participant.objects.expected(meeting)
     total = expected.count()
     present = Attendance.objects.filter(
         session=session, participant__in=expected.values("pk")
@@ -111,14 +95,16 @@ def index(request):
     meeting = Meeting.objects.current()
     if meeting is None:
         return render(request, "desk/index.html", {"meeting": None})
-    sessions = list(documents.desk_sessions(meeting))
+    sessions = list(Session.objects.for_desk(meeting))
     session = _chosen_session(sessions, request.GET.get("session"))
     if session is None:
         session = default_session(sessions, timezone.now())
     query = request.GET.get("q", "").strip()[:100]
     context = {"meeting": meeting, "sessions": sessions, "session": session, "query": query}
     if session is not None:
-        participants = list(search_participants(meeting, query)[: RESULT_LIMIT + 1])
+        participants = list(
+            Participant.objects.expected(meeting).search(query)[: RESULT_LIMIT + 1]
+        )
         more = len(participants) > RESULT_LIMIT
         participants = participants[:RESULT_LIMIT]
         rows = _rows(participants, _attendances(session, [p.pk for p in participants]))
@@ -148,12 +134,12 @@ def _back_to_desk(session, query, participant=None):
 
 def _attendance_change(request, *, undo):
     meeting = current_meeting_or_404()
-    sessions = list(documents.desk_sessions(meeting))
+    sessions = list(Session.objects.for_desk(meeting))
     session = _chosen_session(sessions, request.POST.get("session"))
     if session is None:
         raise Http404(_("No such session of the current meeting."))
     participant = get_object_or_404(
-        documents.expected_participants(meeting),
+        Participant.objects.expected(meeting),
         pk=_int_or_none(request.POST.get("participant")) or 0,
     )
     query = request.POST.get("q", "").strip()[:100]
@@ -216,7 +202,7 @@ def undo(request):
 def counts(request):
     """Expected, present and absent for a session, polled by the desk page to stay live."""
     meeting = current_meeting_or_404()
-    session = _chosen_session(list(documents.desk_sessions(meeting)), request.GET.get("session"))
+    session = _chosen_session(list(Session.objects.for_desk(meeting)), request.GET.get("session"))
     if session is None:
         raise Http404(_("No such session of the current meeting."))
     return JsonResponse(session_counts(meeting, session))
@@ -233,7 +219,7 @@ document_csp = csp_update({"style-src": [NONCE]})
 @require_GET
 def document_list(request):
     meeting = current_meeting_or_404()
-    sessions = list(documents.desk_sessions(meeting))
+    sessions = list(Session.objects.for_desk(meeting))
     missing = [
         row["organization"]
         for row in documents.credentials_rows(meeting)
@@ -252,37 +238,36 @@ def document_list(request):
     )
 
 
-def _respond(request, document):
+def _document_response(request, document):
+    """``document`` in the format and on the paper the request asks for."""
     fmt = request.GET.get("format", "html")
-    paper = request.GET.get("paper", documents.DEFAULT_PAPER)
-    if paper not in documents.PAPER_SIZES:
-        paper = documents.DEFAULT_PAPER
+    paper = rendering.paper_or_default(request.GET.get("paper"))
     filename = f"{document.meeting.slug}-{document.filename}"
     if fmt == "csv":
         response = HttpResponse(
-            documents.render_csv(document), content_type="text/csv; charset=utf-8"
+            rendering.render_csv(document), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
     if fmt == "pdf":
-        if documents.row_count(document) <= documents.INLINE_PDF_ROWS:
-            content = documents.render_pdf(document, paper=paper)
+        if document.row_count <= jobs.INLINE_PDF_ROWS:
+            content = rendering.render_pdf(document, paper=paper)
         else:
-            job = documents.pdf_in_background(
+            job = jobs.pdf_in_background(
                 document, paper=paper, retry=request.GET.get("retry") == "1"
             )
             if job.content is None:
-                return _pdf_progress(request, document, job, paper)
+                return _pdf_progress(request, document, job)
             content = job.content
         response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
         return response
     if fmt != "html":
         raise Http404(_("Documents come as html, pdf or csv."))
-    return HttpResponse(documents.render_html(document, paper=paper, request=request))
+    return HttpResponse(rendering.render_html(document, paper=paper, request=request))
 
 
-def _pdf_progress(request, document, job, paper):
+def _pdf_progress(request, document, job):
     """202 Accepted: the PDF is being laid out; the page reloads itself until it is there."""
     elapsed = int(time.time() - job.started) if job.started else None
     params = {key: value for key, value in request.GET.items() if key != "retry"}
@@ -294,7 +279,7 @@ def _pdf_progress(request, document, job, paper):
             "meeting": document.meeting,
             "job": job,
             "elapsed": elapsed,
-            "rows": documents.row_count(document),
+            "rows": document.row_count,
             "refresh_url": f"{request.path}?{urlencode(params)}",
             "retry_url": f"{request.path}?{urlencode(params | {'retry': '1'})}",
         },
@@ -302,48 +287,34 @@ def _pdf_progress(request, document, job, paper):
     )
 
 
-@desk_required
+def document_required(view):
+    """What ``desk_required`` does, with the permission of the document the URL names: the
+    view gets the document's class instead of its identifier."""
+
+    @functools.wraps(view)
+    def checked(request, kind, **params):
+        document_class = documents.REGISTRY.get(kind)
+        if document_class is None:
+            raise Http404
+        if not request.user.has_perm(document_class.permission):
+            raise PermissionDenied
+        return view(request, document_class, **params)
+
+    return login_required(checked, login_url=reverse_lazy("desk:login"))
+
+
+@document_required
 @require_GET
 @document_csp
-def sign_in_session(request, pk):
-    meeting = current_meeting_or_404()
-    session = get_object_or_404(documents.desk_sessions(meeting), pk=pk)
-    return _respond(request, documents.sign_in_sheet(meeting, session=session))
+def document(request, document_class, **params):
+    """Any registered document as HTML, PDF or CSV, on letter or A4 paper.
 
-
-@desk_required
-@require_GET
-@document_csp
-def sign_in_day(request, day):
-    meeting = current_meeting_or_404()
-    try:
-        date = datetime.date.fromisoformat(day)
-    except ValueError:
-        raise Http404(_("Not a date.")) from None
-    if date not in meeting.days:
-        raise Http404(_("The meeting does not sit that day."))
-    return _respond(request, documents.sign_in_sheet(meeting, day=date))
-
-
-@desk_required
-@require_GET
-@document_csp
-def participants(request):
-    return _respond(request, documents.participants_list(current_meeting_or_404()))
-
-
-@desk_required
-@require_GET
-@document_csp
-def attendance(request):
-    return _respond(request, documents.attendance_record(current_meeting_or_404()))
-
-
-@desk_required
-@require_GET
-@document_csp
-def badges(request):
-    return _respond(request, documents.badges(current_meeting_or_404()))
+    The URL's other parameters (a session, a day, an agenda item, an issued version) go to
+    the document's ``from_request``; it prints in its own language when it has one.
+    """
+    printed = document_class.from_request(request, current_meeting_or_404(), **params)
+    with translation.override(printed.language or translation.get_language()):
+        return _document_response(request, printed)
 
 
 # --- Issued lists of participants ----------------------------------------------------------
@@ -396,16 +367,6 @@ def _version_or_404(meeting, pk):
 
 @desk_required
 @require_GET
-@document_csp
-def participant_version(request, pk):
-    """An issued version printed again from its snapshot, in the language it was issued in."""
-    version = _version_or_404(current_meeting_or_404(), pk)
-    with translation.override(version.language):
-        return _respond(request, documents.participants_version(version))
-
-
-@desk_required
-@require_GET
 def participant_version_changes(request, pk):
     """What changed from an earlier version (by default the one before) to version ``pk``."""
     meeting = current_meeting_or_404()
@@ -430,13 +391,6 @@ def participant_version_changes(request, pk):
 # --- Credentials -------------------------------------------------------------------------
 
 CREDENTIALS_PERMISSION = "delegations.view_credentials"
-
-
-@desk_required
-@require_GET
-@document_csp
-def credentials_report(request):
-    return _respond(request, documents.credentials_report(current_meeting_or_404()))
 
 
 @login_required(login_url=reverse_lazy("desk:login"))

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import desk, seating, speakers
+from . import desk
 
 app_name = "desk"
 
@@ -25,9 +25,16 @@ urlpatterns = [
     path("undo/", desk.undo, name="undo"),
     path("counts/", desk.counts, name="counts"),
     path("documents/", desk.document_list, name="documents"),
-    path("documents/sign-in/session/<int:pk>/", desk.sign_in_session, name="sign_in_session"),
-    path("documents/sign-in/day/<str:day>/", desk.sign_in_day, name="sign_in_day"),
-    path("documents/participants/", desk.participants, name="participants"),
+    path(
+        "documents/sign-in/session/<int:pk>/",
+        desk.document,
+        {"kind": "sign_in"},
+        name="sign_in_session",
+    ),
+    path(
+        "documents/sign-in/day/<str:day>/", desk.document, {"kind": "sign_in"}, name="sign_in_day"
+    ),
+    path("documents/participants/", desk.document, {"kind": "participants"}, name="participants"),
     path(
         "documents/participants/versions/",
         desk.participant_versions,
@@ -40,7 +47,8 @@ urlpatterns = [
     ),
     path(
         "documents/participants/versions/<int:pk>/",
-        desk.participant_version,
+        desk.document,
+        {"kind": "participant_version"},
         name="participant_version",
     ),
     path(
@@ -48,15 +56,11 @@ urlpatterns = [
         desk.participant_version_changes,
         name="participant_version_changes",
     ),
-    path("documents/attendance/", desk.attendance, name="attendance"),
-    path("documents/badges/", desk.badges, name="badges"),
-    path(
-        "documents/speakers/<int:number>/",
-        desk.desk_required(desk.document_csp(speakers.desk_document)),
-        name="speakers",
-    ),
-    path("documents/credentials/", desk.credentials_report, name="credentials"),
+    path("documents/attendance/", desk.document, {"kind": "attendance"}, name="attendance"),
+    path("documents/badges/", desk.document, {"kind": "badges"}, name="badges"),
+    path("documents/speakers/<int:number>/", desk.document, {"kind": "speakers"}, name="speakers"),
+    path("documents/credentials/", desk.document, {"kind": "credentials"}, name="credentials"),
     path("documents/credentials/<int:pk>/file/", desk.credentials_file, name="credentials_file"),
-    path("documents/seating/", seating.seating, name="seating"),
-    path("documents/name-plates/", seating.name_plates, name="name_plates"),
+    path("documents/seating/", desk.document, {"kind": "seating"}, name="seating"),
+    path("documents/name-plates/", desk.document, {"kind": "name_plates"}, name="name_plates"),
 ]

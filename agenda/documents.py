@@ -1,78 +1,164 @@
-"""The registration desk's printable documents: rows, and their HTML, PDF and CSV forms.
+"""The registration desk's printable documents, each declared once as a registered class.
 
-Each document is built once as plain rows (a constant number of queries whatever the
-size of the meeting) and then rendered three ways from those rows: the HTML page with
-its print stylesheet, the same HTML through WeasyPrint as a PDF, and CSV.
+A document class says what the desk needs to print it: its identifier (the ``kind`` its
+URL passes to ``desk.document``), title, template, permission, how it reads its rows from
+the request's parameters (a constant number of queries whatever the size of the meeting),
+and its columns. The columns, heading and value, are the one source of the CSV and of the
+table in the HTML and PDF; ``agenda.rendering`` renders every document the same way.
+
+    @register
+    class Badges(Document):
+        identifier = "badges"
+        ...
+
+    documents.REGISTRY["badges"].from_request(request, meeting)
 """
 
-import csv
-import hashlib
-import io
-import json
-import logging
-import os
-import threading
-import time
-from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
+import datetime
+from dataclasses import dataclass
+from functools import cached_property
 
-import segno
-from django.conf import settings
 from django.db.models import F
-from django.template.loader import render_to_string
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.formats import date_format
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from delegations.models import Credentials, Delegation, Participant
 
-from .models import Attendance, Session
+from .models import AgendaItem, Attendance, ParticipantListVersion, Session, SpeakersList
+from .rendering import LazyQr
+from .seating import seating_plan
+from .seating_svg import seating_svg
+
+# The registration desk's right (agenda.Attendance's Meta): every document asks for it today.
+DESK_PERMISSION = "agenda.use_desk"
 
 # Rows left empty at the foot of a sign-in sheet for delegates not on the list.
 WALK_IN_ROWS = 8
 
-PAPER_SIZES = {"letter": "letter", "a4": "A4"}
-DEFAULT_PAPER = "letter"  # The first meeting is in New York.
-
-INACTIVE_DELEGATIONS = (Delegation.Status.DECLINED, Delegation.Status.WITHDRAWN)
-
-# Cells a spreadsheet would read as a formula (or that hide one behind a control character).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+REGISTRY = {}
 
 
-def expected_participants(meeting):
-    """Everyone expected at the meeting's sessions, in protocol order, head of delegation first.
+def register(document_class):
+    """Make ``document_class`` printable at the desk under its identifier."""
+    if document_class.identifier in REGISTRY:
+        raise ValueError(f"Two documents are called {document_class.identifier!r}.")
+    REGISTRY[document_class.identifier] = document_class
+    return document_class
 
-    Cancelled participants and the delegations that declined or withdrew are left out.
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a document: its heading and how a row gives its value.
+
+    ``value`` is a row's key, or a function of the row. The CSV writes the value; the HTML
+    table writes it too, unless ``cell`` gives the cell's HTML (when the page shows more
+    than the spreadsheet needs). ``csv=False`` is a column only on paper (a signature);
+    ``html=False`` one only in the spreadsheet. ``css_class`` marks the heading and, unless
+    ``cell_class`` says otherwise, the cells.
     """
-    return (
-        Participant.objects.filter(delegation__meeting=meeting)
-        .exclude(status=Participant.Status.CANCELLED)
-        .exclude(delegation__status__in=INACTIVE_DELEGATIONS)
-        .select_related("official", "delegation__organization")
-        .order_by(
-            F("delegation__protocol_order").asc(nulls_last=True),
-            "delegation__organization__sort_name",
-            "delegation__organization__name",
-            "role_order",
-            "official__sort_key",
-            "pk",
-        )
-    )
+
+    heading: str
+    value: object
+    css_class: str = ""
+    cell_class: str | None = None
+    cell: object = None
+    csv: bool = True
+    html: bool = True
+
+    def value_of(self, row):
+        return self.value(row) if callable(self.value) else row[self.value]
+
+    def cell_of(self, row):
+        return self.cell(row) if self.cell is not None else self.value_of(row)
 
 
-def desk_sessions(meeting):
-    """The sessions people are checked in to: every session of the meeting but the breaks."""
-    return (
-        Session.objects.filter(meeting=meeting)
-        .exclude(kind=Session.Kind.BREAK)
-        .select_related("room", "meeting")
-        .order_by("starts_at", "pk")
-    )
+class Document:
+    """What every printed document has; a subclass declares the rest and reads its rows."""
+
+    identifier = ""
+    title = ""
+    template = ""
+    filename = ""
+    permission = DESK_PERMISSION
+    columns = ()
+    # The table's one row when it has none (a column-wide message), or nothing.
+    empty_text = None
+    # The language the document prints in; None: the request's.
+    language = None
+
+    def __init__(self, meeting):
+        self.meeting = meeting
+        self.rows = []
+
+    @classmethod
+    def from_request(cls, request, meeting, **params):
+        """The document for the URL's parameters; Http404 when they name nothing."""
+        return cls(meeting, **params)
+
+    @property
+    def kind(self):
+        """The name its templates style it by."""
+        return self.identifier
+
+    @property
+    def subtitle(self):
+        return meeting_dates(self.meeting)
+
+    def get_context(self):
+        """What the template prints besides the document itself."""
+        return {"rows": self.rows}
+
+    def table_rows(self):
+        """The rows the columns read, one a line of the CSV."""
+        return self.rows
+
+    def row_class(self, row):
+        """The class of the row's ``<tr>`` in the HTML table, or None for no class."""
+        return None
+
+    @property
+    def csv_header(self):
+        return [str(column.heading) for column in self.columns if column.csv]
+
+    @cached_property
+    def csv_rows(self):
+        columns = [column for column in self.columns if column.csv]
+        return [[column.value_of(row) for column in columns] for row in self.table_rows()]
+
+    @property
+    def row_count(self):
+        return len(self.csv_rows)
+
+    def html_table(self, rows):
+        """``rows`` as the HTML table's head and cells (templates/documents/_table_*.html)."""
+        columns = [column for column in self.columns if column.html]
+        return {
+            "headings": [
+                {"css_class": column.css_class, "text": str(column.heading)} for column in columns
+            ],
+            "rows": [
+                {
+                    "css_class": self.row_class(row),
+                    "cells": [
+                        {
+                            "css_class": column.css_class
+                            if column.cell_class is None
+                            else column.cell_class,
+                            "content": column.cell_of(row),
+                        }
+                        for column in columns
+                    ],
+                }
+                for row in rows
+            ],
+            "empty": str(self.empty_text) if self.empty_text else "",
+        }
 
 
 def organization_label(organization):
@@ -81,158 +167,203 @@ def organization_label(organization):
     return f"{name} ({organization.acronym})" if organization.acronym else name
 
 
-@dataclass
-class Document:
-    """What every printed document has: a title, its meeting, a date line and a file name."""
-
-    kind: str
-    title: str
-    meeting: object
-    subtitle: str
-    filename: str
-    template: str
-    csv_header: list = field(default_factory=list)
-    csv_rows: list = field(default_factory=list)
-    context: dict = field(default_factory=dict)
+def meeting_dates(meeting):
+    if meeting.start_date == meeting.end_date:
+        return date_format(meeting.start_date, "j F Y")
+    return f"{date_format(meeting.start_date, 'j F')} – {date_format(meeting.end_date, 'j F Y')}"
 
 
-def _session_line(session):
+def session_line(session):
     start, end = session.local_start, session.local_end
     room = f", {session.room}" if session.room_id else ""
     return f"{session.title} — {date_format(start, 'l j F Y')}, {start:%H:%M}–{end:%H:%M}{room}"
 
 
-def sign_in_sheet(meeting, *, session=None, day=None):
+# --- Sign-in sheet ---------------------------------------------------------------------------
+
+
+@register
+class SignInSheet(Document):
     """Sign-in sheet of one session, or of a whole day: number, organization, name, position."""
-    rows = [
-        {
-            "number": number,
-            "organization": organization_label(participant.delegation.organization),
-            "name": participant.official.full_name,
-            "position": participant.official.position,
-        }
-        for number, participant in enumerate(expected_participants(meeting), start=1)
-    ]
-    blanks = range(len(rows) + 1, len(rows) + 1 + WALK_IN_ROWS)
-    if session is not None:
-        subtitle = _session_line(session)
-        filename = f"sign-in-{session.local_start:%Y-%m-%d-%H%M}"
-    else:
-        subtitle = date_format(day, "l j F Y")
-        filename = f"sign-in-{day:%Y-%m-%d}"
-    return Document(
-        kind="sign_in",
-        title=_("Sign-in sheet"),
-        meeting=meeting,
-        subtitle=subtitle,
-        filename=filename,
-        template="documents/sign_in.html",
-        csv_header=[_("No."), _("Organization"), _("Name"), _("Position")],
-        csv_rows=[
-            [row["number"], row["organization"], row["name"], row["position"]] for row in rows
-        ],
-        context={"rows": rows, "blank_rows": blanks},
+
+    identifier = "sign_in"
+    title = gettext_lazy("Sign-in sheet")
+    template = "documents/sign_in.html"
+    columns = (
+        Column(gettext_lazy("No."), "number", css_class="number"),
+        Column(
+            gettext_lazy("Organization"), "organization", css_class="organization", cell_class=""
+        ),
+        Column(gettext_lazy("Name"), "name", css_class="name", cell_class=""),
+        Column(gettext_lazy("Position"), "position", css_class="position", cell_class=""),
+        Column(gettext_lazy("Signature"), lambda row: "", css_class="signature", csv=False),
     )
 
-
-# Lazy: rendered in the language of each request, not the one at import.
-PARTICIPANTS_CSV_HEADER = [
-    gettext_lazy("Organization"),
-    gettext_lazy("Role"),
-    gettext_lazy("Name"),
-    gettext_lazy("Position"),
-    gettext_lazy("Representing"),
-]
-
-
-def participants_list(meeting):
-    """The list of participants: delegations in protocol order, head of delegation first."""
-    groups = []
-    for delegation in Delegation.objects.for_list().filter(meeting=meeting).active():
-        members = [
+    def __init__(self, meeting, *, session=None, day=None):
+        super().__init__(meeting)
+        self.session, self.day = session, day
+        self.rows = [
             {
-                "role": participant.get_role_display(),
+                "number": number,
+                "organization": organization_label(participant.delegation.organization),
                 "name": participant.official.full_name,
                 "position": participant.official.position,
-                "country": participant.official.country,
-                "representing": (
-                    participant.representing
-                    if participant.representing != delegation.representing
-                    else ""
-                ),
             }
-            for participant in delegation.participants.all()  # listed(): none cancelled
+            for number, participant in enumerate(Participant.objects.expected(meeting), start=1)
         ]
-        groups.append(
-            {
-                "organization": organization_label(delegation.organization),
-                "representing": delegation.representing,
-                "members": members,
-            }
-        )
-    return Document(
-        kind="participants",
-        title=_("List of participants"),
-        meeting=meeting,
-        subtitle=_meeting_dates(meeting),
-        filename="list-of-participants",
-        template="documents/participants.html",
-        csv_header=PARTICIPANTS_CSV_HEADER,
-        csv_rows=_participants_csv_rows(groups),
-        context={"groups": groups},
+
+    @classmethod
+    def from_request(cls, request, meeting, *, pk=None, day=None):
+        if pk is not None:
+            return cls(
+                meeting, session=get_object_or_404(Session.objects.for_desk(meeting), pk=pk)
+            )
+        try:
+            date = datetime.date.fromisoformat(day)
+        except ValueError:
+            raise Http404(_("Not a date.")) from None
+        if date not in meeting.days:
+            raise Http404(_("The meeting does not sit that day."))
+        return cls(meeting, day=date)
+
+    @property
+    def subtitle(self):
+        if self.session is not None:
+            return session_line(self.session)
+        return date_format(self.day, "l j F Y")
+
+    @property
+    def filename(self):
+        if self.session is not None:
+            return f"sign-in-{self.session.local_start:%Y-%m-%d-%H%M}"
+        return f"sign-in-{self.day:%Y-%m-%d}"
+
+    def get_context(self):
+        count = len(self.rows)
+        return {
+            "rows": self.rows,
+            "table": self.html_table(self.rows),
+            "blank_rows": range(count + 1, count + 1 + WALK_IN_ROWS),
+        }
+
+
+# --- List of participants, and its issued versions -------------------------------------------
+
+
+@register
+class ParticipantsList(Document):
+    """The list of participants: delegations in protocol order, head of delegation first.
+
+    The page groups members under their delegation; the CSV has a line a member.
+    """
+
+    identifier = "participants"
+    title = gettext_lazy("List of participants")
+    template = "documents/participants.html"
+    filename = "list-of-participants"
+    columns = (
+        Column(gettext_lazy("Organization"), "organization"),
+        Column(gettext_lazy("Role"), "role"),
+        Column(gettext_lazy("Name"), "name"),
+        Column(gettext_lazy("Position"), "position"),
+        Column(gettext_lazy("Representing"), "representing"),
     )
 
+    def __init__(self, meeting):
+        super().__init__(meeting)
+        self.rows = []  # groups: an organization and its members
+        for delegation in Delegation.objects.for_list().filter(meeting=meeting).active():
+            members = [
+                {
+                    "role": participant.get_role_display(),
+                    "name": participant.official.full_name,
+                    "position": participant.official.position,
+                    "country": participant.official.country,
+                    "representing": (
+                        participant.representing
+                        if participant.representing != delegation.representing
+                        else ""
+                    ),
+                }
+                for participant in delegation.participants.all()  # listed(): none cancelled
+            ]
+            self.rows.append(
+                {
+                    "organization": organization_label(delegation.organization),
+                    "representing": delegation.representing,
+                    "members": members,
+                }
+            )
 
-def _participants_csv_rows(groups):
-    """One CSV row per member, for the live list and for issued versions alike."""
-    return [
-        [
-            group["organization"],
-            member["role"],
-            member["name"],
-            member["position"],
-            member["representing"] or group["representing"],
-        ]
-        for group in groups
-        for member in group["members"]
-    ]
+    def get_context(self):
+        return {"groups": self.rows}
 
-
-def participants_snapshot(document):
-    """What an issued version stores: the list's rows exactly as printed, as JSON."""
-    return {
-        "subtitle": document.subtitle,
-        "groups": [
+    def table_rows(self):
+        """One row a member, for the live list and for issued versions alike."""
+        return [
             {
+                **member,
                 "organization": group["organization"],
-                "representing": group["representing"],
-                "members": [dict(member) for member in group["members"]],
+                "representing": member["representing"] or group["representing"],
             }
-            for group in document.context["groups"]
-        ],
-    }
+            for group in self.rows
+            for member in group["members"]
+        ]
+
+    def snapshot(self):
+        """What an issued version stores: the list's rows exactly as printed, as JSON."""
+        return {
+            "subtitle": self.subtitle,
+            "groups": [
+                {
+                    "organization": group["organization"],
+                    "representing": group["representing"],
+                    "members": [dict(member) for member in group["members"]],
+                }
+                for group in self.rows
+            ],
+        }
 
 
-def participants_version(version):
-    """An issued version as a document, built from its snapshot alone (no query)."""
-    snapshot = version.snapshot
-    groups = snapshot["groups"]
-    issued = version.issued_at.astimezone(version.meeting.tz)
-    return Document(
-        kind="participants",
-        title=_("List of participants (%(version)s)") % {"version": version.label},
-        meeting=version.meeting,
-        subtitle=f"{version.symbol} — {snapshot['subtitle']}",
-        filename=f"list-of-participants-{slugify(version.symbol)}",
-        template="documents/participants.html",
-        csv_header=PARTICIPANTS_CSV_HEADER,
-        csv_rows=_participants_csv_rows(groups),
-        context={
-            "groups": groups,
-            "symbol": version.symbol,
+@register
+class IssuedParticipantsList(ParticipantsList):
+    """An issued version of the list, printed from its snapshot alone (no query) in the
+    language it was issued in."""
+
+    identifier = "participant_version"
+    kind = "participants"  # It prints as the list it is a version of.
+
+    def __init__(self, version):
+        Document.__init__(self, version.meeting)
+        self.version = version
+        self.language = version.language
+        self.rows = version.snapshot["groups"]
+        with translation.override(version.language):
+            self.title = _("List of participants (%(version)s)") % {"version": version.label}
+
+    @classmethod
+    def from_request(cls, request, meeting, *, pk):
+        return cls(
+            get_object_or_404(
+                ParticipantListVersion.objects.select_related("meeting"), meeting=meeting, pk=pk
+            )
+        )
+
+    @property
+    def subtitle(self):
+        return f"{self.version.symbol} — {self.version.snapshot['subtitle']}"
+
+    @property
+    def filename(self):
+        return f"list-of-participants-{slugify(self.version.symbol)}"
+
+    def get_context(self):
+        issued = self.version.issued_at.astimezone(self.meeting.tz)
+        return {
+            "groups": self.rows,
+            "symbol": self.version.symbol,
             "issued": date_format(issued, "j F Y"),
-        },
-    )
+        }
 
 
 CHANGE_FIELDS = {
@@ -280,6 +411,193 @@ def snapshot_changes(old, new):
         if fields:
             changed.append(row(key, fields=fields))
     return {"added": added, "removed": removed, "changed": changed}
+
+
+# --- Attendance record -----------------------------------------------------------------------
+
+
+@register
+class AttendanceRecord(Document):
+    """Who was present at each session, with each session's totals."""
+
+    identifier = "attendance"
+    title = gettext_lazy("Attendance record")
+    template = "documents/attendance.html"
+    filename = "attendance-record"
+    columns = (
+        Column(gettext_lazy("Session"), "session", html=False),
+        Column(gettext_lazy("Date"), "date", html=False),
+        Column(gettext_lazy("Start"), "start", html=False),
+        Column(gettext_lazy("No."), "number", css_class="number", csv=False),
+        Column(gettext_lazy("Organization"), "organization"),
+        Column(gettext_lazy("Name"), "name"),
+        Column(gettext_lazy("Role"), "role"),
+        Column(gettext_lazy("Checked in at"), "checked_in"),
+    )
+
+    def __init__(self, meeting):
+        super().__init__(meeting)
+        sessions = list(Session.objects.for_desk(meeting))
+        self.expected = Participant.objects.expected(meeting).count()
+        present = {session.pk: [] for session in sessions}
+        attendances = (
+            Attendance.objects.filter(session__in=sessions)
+            .select_related("participant__official", "participant__delegation__organization")
+            .order_by(
+                F("participant__delegation__protocol_order").asc(nulls_last=True),
+                "participant__delegation__organization__sort_name",
+                "participant__delegation__organization__name",
+                "participant__role_order",
+                "participant__official__sort_key",
+                "pk",
+            )
+        )
+        by_pk = {session.pk: session for session in sessions}
+        for attendance in attendances:
+            participant = attendance.participant
+            session = by_pk[attendance.session_id]
+            rows = present[attendance.session_id]
+            checked_in_at = attendance.checked_in_at.astimezone(meeting.tz)
+            rows.append(
+                {
+                    "session": session.title,
+                    "date": f"{session.local_start:%Y-%m-%d}",
+                    "start": f"{session.local_start:%H:%M}",
+                    "number": len(rows) + 1,
+                    "organization": organization_label(participant.delegation.organization),
+                    "name": participant.official.full_name,
+                    "role": participant.get_role_display(),
+                    "checked_in_at": checked_in_at,
+                    "checked_in": f"{checked_in_at:%H:%M}",
+                }
+            )
+        self.blocks = [
+            {
+                "session": session,
+                "line": session_line(session),
+                "date": date_format(session.local_start, "D j M"),
+                "time": f"{session.local_start:%H:%M}",
+                "present": present[session.pk],
+                "count": len(present[session.pk]),
+                "absent": max(self.expected - len(present[session.pk]), 0),
+            }
+            for session in sessions
+        ]
+        self.rows = [row for block in self.blocks for row in block["present"]]
+
+    def get_context(self):
+        blocks = [block | {"table": self.html_table(block["present"])} for block in self.blocks]
+        return {"blocks": blocks, "expected": self.expected}
+
+
+# --- Badges ----------------------------------------------------------------------------------
+
+
+@register
+class Badges(Document):
+    """One badge per expected participant: name, organization, role and badge number."""
+
+    identifier = "badges"
+    title = gettext_lazy("Badges")
+    template = "documents/badges.html"
+    filename = "badges"
+    columns = (
+        Column(gettext_lazy("Badge number"), "badge_number"),
+        Column(gettext_lazy("Name"), "name"),
+        Column(gettext_lazy("Organization"), "organization"),
+        Column(gettext_lazy("Role"), "role"),
+    )
+
+    def __init__(self, meeting):
+        super().__init__(meeting)
+        self.rows = [
+            {
+                "name": participant.official.full_name,
+                "organization": organization_label(participant.delegation.organization),
+                "role": participant.get_role_display(),
+                "badge_number": participant.badge_number,
+                "qr": LazyQr(participant.badge_number),
+            }
+            for participant in Participant.objects.expected(meeting)
+        ]
+
+
+# --- Speakers' list --------------------------------------------------------------------------
+
+
+def _with_reply_note(row):
+    if not row["reply"]:
+        return row["organization"]
+    return format_html(
+        '{} <span class="note">({})</span>', row["organization"], _("right of reply")
+    )
+
+
+@register
+class SpeakersListSheet(Document):
+    """The speakers' list of one agenda item, in speaking order."""
+
+    identifier = "speakers"
+    title = gettext_lazy("Speakers' list")
+    template = "documents/speakers.html"
+    empty_text = gettext_lazy("No delegation is inscribed yet.")
+    columns = (
+        Column(gettext_lazy("No."), "number"),
+        Column(gettext_lazy("Organization"), "organization", cell=_with_reply_note),
+        Column(gettext_lazy("Speaker"), "speaker"),
+        Column(
+            gettext_lazy("Level"),
+            lambda row: row["level"] + (f" ({_('right of reply')})" if row["reply"] else ""),
+            cell=lambda row: row["level"],
+        ),
+        Column(gettext_lazy("Status"), "status"),
+    )
+
+    def __init__(self, meeting, item, speakers_list):
+        super().__init__(meeting)
+        self.item, self.speakers_list = item, speakers_list
+        ordered, _speaking, _withdrawn = speakers_list.rows()
+        self.rows = [
+            {
+                "number": number,
+                "organization": organization_label(inscription.delegation.organization),
+                "speaker": inscription.speaker.official.full_name if inscription.speaker else "",
+                "level": inscription.get_level_display(),
+                "reply": inscription.is_reply,
+                "status": inscription.get_status_display(),
+            }
+            for number, inscription in enumerate(ordered, start=1)
+        ]
+
+    @classmethod
+    def from_request(cls, request, meeting, *, number):
+        item = get_object_or_404(AgendaItem, meeting=meeting, number=number)
+        return cls(meeting, item, SpeakersList.objects.for_item(item))
+
+    @property
+    def subtitle(self):
+        if self.speakers_list.minutes_per_statement:
+            limit = _("Time limit: %(minutes)d minutes per statement") % {
+                "minutes": self.speakers_list.minutes_per_statement
+            }
+        else:
+            limit = _("No time limit")
+        return f"{self.item} — {limit}"
+
+    @property
+    def filename(self):
+        return f"speakers-item-{self.item.number}"
+
+    def get_context(self):
+        return {
+            "rows": self.rows,
+            "table": self.html_table(self.rows),
+            "item": self.item,
+            "speakers_list": self.speakers_list,
+        }
+
+
+# --- Credentials -----------------------------------------------------------------------------
 
 
 def _credentials_of(delegation):
@@ -331,444 +649,140 @@ def credentials_rows(meeting):
     return rows
 
 
-def credentials_report(meeting):
+@register
+class CredentialsReport(Document):
     """The credentials of every delegation: received when, verified when and by whom."""
-    rows = credentials_rows(meeting)
-    missing = sum(1 for row in rows if row["credentials"] is None)
-    return Document(
-        kind="credentials",
-        title=_("Report on credentials"),
-        meeting=meeting,
-        subtitle=_meeting_dates(meeting),
-        filename="credentials",
-        template="documents/credentials.html",
-        csv_header=[
-            _("Organization"),
-            _("Credentials"),
-            _("Received"),
-            _("Verified at"),
-            _("Verified by"),
-        ],
-        csv_rows=[
-            [
-                row["organization"],
-                row["state"],
-                row["received"],
-                row["verified_at"],
-                row["verified_by"],
-            ]
-            for row in rows
-        ],
-        context={
-            "rows": rows,
-            "missing": missing,
+
+    identifier = "credentials"
+    title = gettext_lazy("Report on credentials")
+    template = "documents/credentials.html"
+    filename = "credentials"
+    columns = (
+        Column(gettext_lazy("Organization"), "organization"),
+        Column(gettext_lazy("Credentials"), "state"),
+        Column(gettext_lazy("Received"), "received"),
+        Column(gettext_lazy("Verified at"), "verified_at"),
+        Column(gettext_lazy("Verified by"), "verified_by"),
+    )
+
+    def __init__(self, meeting):
+        super().__init__(meeting)
+        self.rows = credentials_rows(meeting)
+
+    def row_class(self, row):
+        return "missing" if row["credentials"] is None else ""
+
+    def get_context(self):
+        return {
+            "rows": self.rows,
+            "table": self.html_table(self.rows),
+            "missing": sum(1 for row in self.rows if row["credentials"] is None),
             "verified": sum(
-                1 for row in rows if row["credentials"] and row["credentials"].verified
+                1 for row in self.rows if row["credentials"] and row["credentials"].verified
             ),
-        },
-    )
-
-
-def attendance_record(meeting):
-    """Who was present at each session, with each session's totals."""
-    sessions = list(desk_sessions(meeting))
-    expected = expected_participants(meeting).count()
-    present = {session.pk: [] for session in sessions}
-    attendances = (
-        Attendance.objects.filter(session__in=sessions)
-        .select_related("participant__official", "participant__delegation__organization")
-        .order_by(
-            F("participant__delegation__protocol_order").asc(nulls_last=True),
-            "participant__delegation__organization__sort_name",
-            "participant__delegation__organization__name",
-            "participant__role_order",
-            "participant__official__sort_key",
-            "pk",
-        )
-    )
-    for attendance in attendances:
-        participant = attendance.participant
-        present[attendance.session_id].append(
-            {
-                "organization": organization_label(participant.delegation.organization),
-                "name": participant.official.full_name,
-                "role": participant.get_role_display(),
-                "checked_in_at": attendance.checked_in_at.astimezone(meeting.tz),
-            }
-        )
-    blocks = [
-        {
-            "session": session,
-            "line": _session_line(session),
-            "date": date_format(session.local_start, "D j M"),
-            "time": f"{session.local_start:%H:%M}",
-            "present": present[session.pk],
-            "count": len(present[session.pk]),
-            "absent": max(expected - len(present[session.pk]), 0),
         }
-        for session in sessions
-    ]
-    return Document(
-        kind="attendance",
-        title=_("Attendance record"),
-        meeting=meeting,
-        subtitle=_meeting_dates(meeting),
-        filename="attendance-record",
-        template="documents/attendance.html",
-        csv_header=[
-            _("Session"),
-            _("Date"),
-            _("Start"),
-            _("Organization"),
-            _("Name"),
-            _("Role"),
-            _("Checked in at"),
-        ],
-        csv_rows=[
-            [
-                block["session"].title,
-                f"{block['session'].local_start:%Y-%m-%d}",
-                block["time"],
-                row["organization"],
-                row["name"],
-                row["role"],
-                f"{row['checked_in_at']:%H:%M}",
-            ]
-            for block in blocks
-            for row in block["present"]
-        ],
-        context={"blocks": blocks, "expected": expected},
-    )
 
 
-@lru_cache(maxsize=20_000)
-def qr_svg(text):
-    """The QR code of ``text`` as inline SVG; the desk's search accepts what it encodes.
-
-    A fixed mask skips segno's trial of all eight (any mask is valid QR and scans), which
-    makes a code three times faster: it matters on a sheet of thousands of badges.
-    """
-    code = segno.make(text, micro=False, error="m", boost_error=False, mask=0)
-    return mark_safe(code.svg_inline(scale=3, border=2, omitsize=True))  # noqa: S308
+# --- Seating plan and name plates ------------------------------------------------------------
 
 
-class LazyQr:
-    """A badge's QR code, drawn only when a template prints it (never for the CSV)."""
-
-    def __init__(self, text):
-        self.text = text
-
-    def __bool__(self):
-        return bool(self.text)
-
-    def __html__(self):
-        return qr_svg(self.text) if self.text else ""
-
-    __str__ = __html__
-
-    def __repr__(self):
-        return f"LazyQr({self.text!r})"
-
-
-def badges(meeting):
-    """One badge per expected participant: name, organization, role and badge number."""
-    rows = [
-        {
-            "name": participant.official.full_name,
-            "organization": organization_label(participant.delegation.organization),
-            "role": participant.get_role_display(),
-            "badge_number": participant.badge_number,
-            "qr": LazyQr(participant.badge_number),
-        }
-        for participant in expected_participants(meeting)
-    ]
-    return Document(
-        kind="badges",
-        title=_("Badges"),
-        meeting=meeting,
-        subtitle=_meeting_dates(meeting),
-        filename="badges",
-        template="documents/badges.html",
-        csv_header=[_("Badge number"), _("Name"), _("Organization"), _("Role")],
-        csv_rows=[
-            [row["badge_number"], row["name"], row["organization"], row["role"]] for row in rows
-        ],
-        context={"rows": rows},
-    )
-
-
-def _meeting_dates(meeting):
-    if meeting.start_date == meeting.end_date:
-        return date_format(meeting.start_date, "j F Y")
-    return f"{date_format(meeting.start_date, 'j F')} – {date_format(meeting.end_date, 'j F Y')}"
-
-
-# --- Rendering -----------------------------------------------------------------------------
-
-
-def css_string(text):
-    """``text`` as a quoted CSS string that cannot close the string or the style element."""
-    out = []
-    for char in str(text):
-        if char.isalnum() or char in " .,:;()–—'’":
-            out.append(char)
-        else:
-            out.append(f"\\{ord(char):x} ")
-    return '"' + "".join(out) + '"'
-
-
-PAGE_X_OF_Y = gettext_lazy("Page %(page)s of %(pages)s")
-
-
-def page_counter_css():
-    """CSS ``content`` for the translated "Page x of y" at the foot of every page."""
-    marker = "\x00"
-    text = str(PAGE_X_OF_Y) % {"page": f"{marker}page{marker}", "pages": f"{marker}pages{marker}"}
-    parts = []
-    for index, piece in enumerate(text.split(marker)):
-        if index % 2:
-            parts.append(f"counter({piece})")
-        elif piece:
-            parts.append(css_string(piece))
-    return mark_safe(" ".join(parts))
-
-
-def render_html(document, *, paper=DEFAULT_PAPER, pdf=False, request=None):
-    context = {
-        "document": document,
-        "meeting": document.meeting,
-        "paper": paper,
-        "page_size": PAPER_SIZES[paper],
-        "pdf": pdf,
-        "css_title": mark_safe(css_string(document.title)),
-        "css_meeting": mark_safe(css_string(document.meeting.title)),
-        "css_subtitle": mark_safe(css_string(document.subtitle)),
-        "css_page": page_counter_css(),
-        **document.context,
+def draw_line(plan):
+    """How the order of the plan was set: the lot drawn, or alphabetical order."""
+    if plan.draw is None:
+        return _(
+            "No lot drawn yet: alphabetical order from the first name. The secretariat draws "
+            "the lot in the admin (Meetings, action “Draw the seating by lot”)."
+        )
+    draw = plan.draw
+    line = _("Lot drawn on %(date)s: %(name)s (seed %(seed)s).") % {
+        "date": date_format(draw.drawn_at.astimezone(plan.meeting.tz), "j F Y, H:i"),
+        "name": draw.starting_organization.name,
+        "seed": draw.seed,
     }
-    # With the request, the inline print stylesheet carries the page's CSP nonce.
-    return render_to_string(document.template, context, request=request)
+    if plan.draw_stale:
+        line += " " + _(
+            "That delegation no longer takes part: the order starts from the first name. "
+            "Draw again."
+        )
+    return line
 
 
-def _no_fetching(url, *args, **kwargs):
-    # Documents are self-contained (inline CSS and SVG); nothing a name contains is fetched.
-    raise ValueError(f"Documents fetch no resources ({url}).")
+@register
+class SeatingPlanSheet(Document):
+    """The seating plan: the drawing of the table, then the places in order."""
 
-
-def _write_pdf(html):
-    from weasyprint import HTML  # Imported here: loading pango costs time at start-up.
-
-    return HTML(string=html, url_fetcher=_no_fetching).write_pdf()
-
-
-def render_pdf(document, *, paper=DEFAULT_PAPER):
-    return _write_pdf(render_html(document, paper=paper, pdf=True))
-
-
-def row_count(document):
-    return len(document.csv_rows)
-
-
-# --- Long PDFs in the background -------------------------------------------------------------
-#
-# WeasyPrint lays out about 100 to 200 table rows a second, so the list of a meeting of
-# thousands would hold a web worker for a minute or more. Documents longer than
-# INLINE_PDF_ROWS are rendered by a thread beside the worker instead, into MEDIA_ROOT, and
-# the request gets a page that shows the progress and reloads itself until the PDF is there.
-# The file is named after a hash of the HTML, so a changed list never serves a stale PDF, and
-# a job file created with O_EXCL keeps two app processes from rendering the same PDF twice.
-
-INLINE_PDF_ROWS = 200
-STALE_JOB_SECONDS = 15 * 60
-KEEP_PDF_SECONDS = 24 * 60 * 60
-
-_progress = {}  # thread id -> job status path
-_threads = {}  # job key -> thread, so tests can wait for them
-_progress_logger = logging.getLogger("weasyprint.progress")
-logger = logging.getLogger(__name__)
-
-
-class _ProgressHandler(logging.Handler):
-    """Writes "page N laid out" from WeasyPrint's progress log into the job's status file."""
-
-    def emit(self, record):
-        job = _progress.get(threading.get_ident())
-        if job is None or not str(record.msg).startswith("Step 5"):
-            return
-        page = record.args[0] if record.args else None
-        if isinstance(page, int):
-            path, started = job
-            _write_status(path, state="running", page=page, started=started)
-
-
-_progress_logger.addHandler(_ProgressHandler())
-# Each PDF logs a line per page; the job status file says it better than the console.
-_progress_logger.propagate = False
-
-
-def _job_dir():
-    path = Path(settings.MEDIA_ROOT) / "documents"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _write_status(path, **status):
-    status.setdefault("updated", time.time())
-    temporary = path.with_suffix(f".{threading.get_ident()}.tmp")
-    temporary.write_text(json.dumps(status))
-    os.replace(temporary, path)
-
-
-def _read_status(path):
-    try:
-        return json.loads(path.read_text())
-    except (FileNotFoundError, ValueError):
-        return None
-
-
-def _clean_old_files(directory):
-    limit = time.time() - KEEP_PDF_SECONDS
-    for path in directory.iterdir():
-        try:
-            if path.stat().st_mtime < limit:
-                path.unlink()
-        except FileNotFoundError:
-            pass
-
-
-def _render_job(document, paper, language, pdf_path, status_path, started):
-    _progress[threading.get_ident()] = (status_path, started)
-    try:
-        # The rows are already read: the thread renders and lays out, it never queries.
-        with translation.override(language):
-            html = render_html(document, paper=paper, pdf=True)
-        content = _write_pdf(html)
-        temporary = pdf_path.with_suffix(".pdf.tmp")
-        temporary.write_bytes(content)
-        os.replace(temporary, pdf_path)
-        status_path.unlink(missing_ok=True)
-    except Exception as error:  # The progress page shows it; the log keeps the traceback.
-        logger.exception("Background PDF %s failed", pdf_path.name)
-        _write_status(status_path, state="failed", error=str(error), started=started)
-    finally:
-        _progress.pop(threading.get_ident(), None)
-
-
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "documents"
-
-
-def job_key(document, paper):
-    """A name for the PDF that changes whenever what it prints would change.
-
-    Built from the rows, the paper, the language and the templates' text, without rendering
-    the HTML (thousands of QR codes take seconds), so a poll of the progress page is cheap.
-    """
-    digest = hashlib.sha256()
-    for path in sorted(TEMPLATE_DIR.iterdir()):
-        digest.update(path.read_bytes())
-    meeting = document.meeting
-    digest.update(
-        repr(
-            (
-                document.kind,
-                document.title,
-                document.subtitle,
-                meeting.pk,
-                meeting.title,
-                meeting.short_title,
-                meeting.time_zone,
-                paper,
-                translation.get_language(),
-                document.csv_rows,
-                document.context,
-            )
-        ).encode()
-    )
-    return digest.hexdigest()[:40]
-
-
-@dataclass
-class PdfJob:
-    """Where a background PDF stands: ``content`` once done, else its progress."""
-
-    key: str
-    content: bytes | None = None
-    state: str = "running"
-    page: int | None = None
-    started: float | None = None
-    error: str = ""
-
-
-def pdf_in_background(document, *, paper=DEFAULT_PAPER, retry=False):
-    """The PDF if it is ready; otherwise start rendering it (once) and say how far it is.
-
-    A failed rendering stays reported until ``retry`` (or until it is stale).
-    """
-    key = job_key(document, paper)
-    directory = _job_dir()
-    pdf_path = directory / f"{key}.pdf"
-    status_path = directory / f"{key}.json"
-    if pdf_path.exists():
-        return PdfJob(key=key, content=pdf_path.read_bytes(), state="done")
-    status = _read_status(status_path)
-    stale = status is not None and time.time() - status.get("updated", 0) > STALE_JOB_SECONDS
-    if status is not None and (stale or (retry and status.get("state") == "failed")):
-        status_path.unlink(missing_ok=True)
-        status = None
-    if status is None:
-        try:
-            descriptor = os.open(status_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:  # Another process started it a moment ago.
-            status = _read_status(status_path) or {"state": "running"}
-        else:
-            os.close(descriptor)
-            status = {"state": "running", "page": 0, "started": time.time()}
-            _write_status(status_path, **status)
-            _clean_old_files(directory)
-            thread = threading.Thread(
-                target=_render_job,
-                args=(
-                    document,
-                    paper,
-                    translation.get_language(),
-                    pdf_path,
-                    status_path,
-                    status["started"],
-                ),
-                name=f"pdf-{key[:8]}",
-                daemon=True,
-            )
-            _threads[key] = thread
-            thread.start()
-    return PdfJob(
-        key=key,
-        state=status.get("state", "running"),
-        page=status.get("page"),
-        started=status.get("started"),
-        error=status.get("error", ""),
+    identifier = "seating"
+    title = gettext_lazy("Seating plan")
+    template = "documents/seating.html"
+    filename = "seating-plan"
+    columns = (
+        Column(gettext_lazy("Place"), "number"),
+        Column(gettext_lazy("Organization"), "name"),
+        Column(gettext_lazy("Acronym"), "acronym"),
+        Column(gettext_lazy("Head of delegation"), "head"),
     )
 
+    def __init__(self, meeting):
+        super().__init__(meeting)
+        self.plan = seating_plan(meeting)
+        self.rows = [
+            {
+                "number": seat.number,
+                "name": seat.name,
+                "acronym": seat.acronym,
+                "head": seat.head,
+                "presiding": seat.presiding,
+                "seats": seat.seats_behind + 1,
+            }
+            for seat in self.plan.seats
+        ]
 
-def wait_for_pdf_jobs(timeout=None):
-    """Wait until every background PDF of this process is written (for tests and commands)."""
-    for thread in list(_threads.values()):
-        thread.join(timeout)
+    @property
+    def subtitle(self):
+        return draw_line(self.plan)
+
+    def get_context(self):
+        return {
+            "rows": self.rows,
+            "svg": seating_svg(self.plan),
+            "table_shape": self.plan.table_shape,
+            "draw": self.plan.draw,
+            "first_floor": len(self.plan.head_table) + 1,
+        }
 
 
-def neutralise(value):
-    """A CSV cell no spreadsheet reads as a formula: a leading apostrophe where needed."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+@register
+class NamePlates(Document):
+    """One tent card per place at the table, in seating order."""
 
+    identifier = "name_plates"
+    title = gettext_lazy("Name plates")
+    template = "documents/name_plates.html"
+    filename = "name-plates"
+    columns = (
+        Column(gettext_lazy("Organization"), "name"),
+        Column(gettext_lazy("Acronym"), "acronym"),
+    )
 
-def render_csv(document):
-    """UTF-8 with a byte-order mark, so that Excel reads the accents right."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow([neutralise(cell) for cell in document.csv_header])
-    for row in document.csv_rows:
-        writer.writerow([neutralise(cell) for cell in row])
-    return buffer.getvalue().encode("utf-8")
+    def __init__(self, meeting):
+        super().__init__(meeting)
+        self.rows = [
+            {
+                "name": seat.name,
+                "acronym": seat.acronym if seat.acronym != seat.name else "",
+                # Long names get a smaller type, so that they fit the face in three lines.
+                "size": "short"
+                if len(seat.name) <= 14
+                else "medium"
+                if len(seat.name) <= 28
+                else "long",
+            }
+            for seat in seating_plan(meeting).seats
+        ]
+
+    @property
+    def subtitle(self):
+        return _("Tent cards: fold each sheet in half along the dashed line.")
+
+    def get_context(self):
+        return {"plates": self.rows}

@@ -75,6 +75,15 @@ class SessionQuerySet(models.QuerySet):
         )
         return self.filter(meeting=meeting, starts_at__gte=start, starts_at__lt=end)
 
+    def for_desk(self, meeting):
+        """The sessions people are checked in to: every session of the meeting but the breaks."""
+        return (
+            self.filter(meeting=meeting)
+            .exclude(kind=Session.Kind.BREAK)
+            .select_related("room", "meeting")
+            .order_by("starts_at", "pk")
+        )
+
 
 class Session(models.Model):
     class Kind(models.TextChoices):

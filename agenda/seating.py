@@ -1,4 +1,4 @@
-"""The seating plan in protocol order and the name plates (staff only).
+"""The seating plan in protocol order (staff only).
 
 The presiding officers sit at the head of the table: the Secretary-General (the meeting's
 convener), then the President of the General Assembly, then the President of the Security
@@ -10,16 +10,9 @@ as SVG by ``seating_svg``, in the page and in the PDF.
 
 from dataclasses import dataclass, replace
 
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
-
 from delegations.models import Delegation, Official
 
-from . import documents
-from .desk import _respond, current_meeting_or_404, desk_required, document_csp
 from .models import SeatingDraw
-from .seating_svg import seating_svg
 
 
 @dataclass(frozen=True)
@@ -137,101 +130,3 @@ def seating_plan(meeting):
     return SeatingPlan(
         meeting=meeting, draw=draw, head_table=head_table, floor=floor, draw_stale=stale
     )
-
-
-# --- Documents -------------------------------------------------------------------------------
-
-
-def _draw_line(plan):
-    if plan.draw is None:
-        return _(
-            "No lot drawn yet: alphabetical order from the first name. The secretariat draws "
-            "the lot in the admin (Meetings, action “Draw the seating by lot”)."
-        )
-    draw = plan.draw
-    line = _("Lot drawn on %(date)s: %(name)s (seed %(seed)s).") % {
-        "date": date_format(draw.drawn_at.astimezone(plan.meeting.tz), "j F Y, H:i"),
-        "name": draw.starting_organization.name,
-        "seed": draw.seed,
-    }
-    if plan.draw_stale:
-        line += " " + _(
-            "That delegation no longer takes part: the order starts from the first name. "
-            "Draw again."
-        )
-    return line
-
-
-def seating_document(meeting):
-    plan = seating_plan(meeting)
-    rows = [
-        {
-            "number": seat.number,
-            "name": seat.name,
-            "acronym": seat.acronym,
-            "head": seat.head,
-            "presiding": seat.presiding,
-            "seats": seat.seats_behind + 1,
-        }
-        for seat in plan.seats
-    ]
-    return documents.Document(
-        kind="seating",
-        title=_("Seating plan"),
-        meeting=meeting,
-        subtitle=_draw_line(plan),
-        filename="seating-plan",
-        template="documents/seating.html",
-        csv_header=[_("Place"), _("Organization"), _("Acronym"), _("Head of delegation")],
-        csv_rows=[[r["number"], r["name"], r["acronym"], r["head"]] for r in rows],
-        context={
-            "rows": rows,
-            "svg": seating_svg(plan),
-            "table_shape": plan.table_shape,
-            "draw": plan.draw,
-            "first_floor": len(plan.head_table) + 1,
-        },
-    )
-
-
-def name_plates_document(meeting):
-    """One tent card per place at the table, in seating order."""
-    plan = seating_plan(meeting)
-    plates = [
-        {
-            "name": seat.name,
-            "acronym": seat.acronym if seat.acronym != seat.name else "",
-            # Long names get a smaller type, so that they fit the face in three lines.
-            "size": "short"
-            if len(seat.name) <= 14
-            else "medium"
-            if len(seat.name) <= 28
-            else "long",
-        }
-        for seat in plan.seats
-    ]
-    return documents.Document(
-        kind="name_plates",
-        title=_("Name plates"),
-        meeting=meeting,
-        subtitle=_("Tent cards: fold each sheet in half along the dashed line."),
-        filename="name-plates",
-        template="documents/name_plates.html",
-        csv_header=[_("Organization"), _("Acronym")],
-        csv_rows=[[plate["name"], plate["acronym"]] for plate in plates],
-        context={"plates": plates},
-    )
-
-
-@desk_required
-@require_GET
-@document_csp
-def seating(request):
-    return _respond(request, seating_document(current_meeting_or_404()))
-
-
-@desk_required
-@require_GET
-@document_csp
-def name_plates(request):
-    return _respond(request, name_plates_document(current_meeting_or_404()))

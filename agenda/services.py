@@ -133,7 +133,7 @@ def participants_version_issue(*, meeting, kind, user, base_symbol="", now=None)
             )
         revision = versions[-1].revision + 1 if versions else 0
         symbol = base if revision == 0 else f"{base}/Rev.{revision}"
-        document = documents.participants_list(meeting)
+        document = documents.ParticipantsList(meeting)
         version = ParticipantListVersion(
             meeting=meeting,
             kind=kind,
@@ -142,7 +142,7 @@ def participants_version_issue(*, meeting, kind, user, base_symbol="", now=None)
             language=translation.get_language() or settings.LANGUAGE_CODE,
             issued_at=now or timezone.now(),
             issued_by=user,
-            snapshot=documents.participants_snapshot(document),
+            snapshot=document.snapshot(),
         )
         version.full_clean()
         try:

@@ -16,8 +16,8 @@ def setup(args):
     from django.utils import timezone
 
     from agenda.desk import REGISTRATION_DESK
-    from agenda.documents import desk_sessions
     from agenda.generate import generate_meeting
+    from agenda.models import Session
     from delegations import services
     from delegations.models import Delegation, Organization, Participant
 
@@ -41,7 +41,7 @@ def setup(args):
         user = get_user_model().objects.create_user(f"desk{n}", password=args["password"])
         user.groups.add(group)
         desks.append(user.username)
-    session = desk_sessions(meeting).first()
+    session = Session.objects.for_desk(meeting).first()
     people = list(
         Participant.objects.filter(delegation__meeting=meeting)
         .exclude(delegation__organization__name__startswith="Load Test")

@@ -27,19 +27,20 @@ def documents():
     """(name, format, function producing the bytes) for the printable documents that the
     benchmark times; the PDFs are laid out synchronously, as the background job does."""
     from agenda import documents as docs
+    from agenda import rendering
 
     meeting = Meeting.objects.current()
-    session = docs.desk_sessions(meeting).first()
+    session = Session.objects.for_desk(meeting).first()
     builders = {
-        "list of participants": lambda: docs.participants_list(meeting),
-        "sign-in sheet": lambda: docs.sign_in_sheet(meeting, session=session),
+        "list of participants": lambda: docs.ParticipantsList(meeting),
+        "sign-in sheet": lambda: docs.SignInSheet(meeting, session=session),
     }
     return [
         (name, fmt, lambda build=build, render=render: render(build()))
         for name, build in builders.items()
         for fmt, render in (
-            ("html", lambda d: docs.render_html(d).encode()),
-            ("csv", docs.render_csv),
-            ("pdf", docs.render_pdf),
+            ("html", lambda d: rendering.render_html(d).encode()),
+            ("csv", rendering.render_csv),
+            ("pdf", rendering.render_pdf),
         )
     ]

@@ -474,6 +474,39 @@ class ParticipantQuerySet(models.QuerySet):
             .order_by("role_order", "official__sort_key")
         )
 
+    def expected(self, meeting):
+        """Everyone expected at the meeting's sessions, in protocol order, head of delegation
+        first. Cancelled participants and the delegations that declined or withdrew are left
+        out."""
+        return (
+            self.filter(delegation__meeting=meeting)
+            .exclude(status=Participant.Status.CANCELLED)
+            .exclude(delegation__status__in=Delegation.INACTIVE_STATUSES)
+            .select_related("official", "delegation__organization")
+            .order_by(
+                F("delegation__protocol_order").asc(nulls_last=True),
+                "delegation__organization__sort_name",
+                "delegation__organization__name",
+                "role_order",
+                "official__sort_key",
+                "pk",
+            )
+        )
+
+    def search(self, query):
+        """Participants matching every word of ``query`` in their name, organization or badge
+        number, whatever the accents and case ("hoynck" finds Höynck)."""
+        participants = self
+        for term in fold(query).split():
+            participants = participants.filter(
+                Q(official__sort_key__contains=term)
+                | Q(delegation__organization__sort_name__icontains=term)
+                | Q(delegation__organization__name__icontains=term)
+                | Q(delegation__organization__acronym__iexact=term)
+                | Q(badge_number__iexact=term)
+            )
+        return participants
+
 
 class Participant(models.Model):
     class Role(models.TextChoices):

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agenda import services as agenda_services
-from agenda.documents import wait_for_pdf_jobs
+from agenda.jobs import wait_for_pdf_jobs
 from agenda.models import Session
 from agenda.seed import seed_meeting
 from delegations import services

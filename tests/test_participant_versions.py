@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from agenda import documents
+from agenda import documents, rendering
 from agenda.models import ParticipantListVersion
 from agenda.seed import seed_meeting
 from agenda.services import participants_version_issue
@@ -70,12 +70,12 @@ def test_an_issued_version_prints_the_same_bytes_after_the_register_changes(
     version = ParticipantListVersion.objects.get()
     assert (version.kind, version.revision, version.symbol) == ("provisional", 0, BASE)
     before = {fmt: printed(secretariat_client, version, fmt) for fmt in ("csv", "html")}
-    live_before = documents.render_csv(documents.participants_list(meeting))
+    live_before = rendering.render_csv(documents.ParticipantsList(meeting))
     assert before["csv"] == live_before  # the provisional list is the list as it stood
 
     delegation, head, newcomer = change_the_register(meeting)
 
-    assert documents.render_csv(documents.participants_list(meeting)) != live_before
+    assert rendering.render_csv(documents.ParticipantsList(meeting)) != live_before
     version = ParticipantListVersion.objects.get()
     after = {fmt: printed(secretariat_client, version, fmt) for fmt in ("csv", "html")}
     assert after == before

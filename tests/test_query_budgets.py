@@ -7,7 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agenda.documents import desk_sessions
 from agenda.generate import generate_meeting
 from agenda.models import Participant, Session
 
@@ -38,7 +37,7 @@ BUDGETS = {
 
 def urls(meeting):
     session = Session.objects.filter(meeting=meeting).order_by("starts_at", "pk").first()
-    desk_session = desk_sessions(meeting).first()
+    desk_session = Session.objects.for_desk(meeting).first()
     someone = Participant.objects.filter(delegation__meeting=meeting).first()
     return {
         "home": reverse("agenda:home"),

@@ -12,20 +12,24 @@ import pypdfium2.raw as pdfium_c
 import pytest
 import segno
 from django.core.management import call_command
-from django.urls import reverse
+from django.http import Http404
+from django.urls import get_resolver, reverse
 
-from agenda import documents
-from agenda.documents import css_string, neutralise, page_counter_css
+from agenda import desk, documents, jobs, rendering
 from agenda.models import Attendance
+from agenda.rendering import css_string, neutralise, page_counter_css
+from agenda.services import participants_version_issue
 from delegations.models import Delegation, Meeting, Participant
 from tests.agenda.desk_data import build_meeting, working_sessions
 from tests.factories import (
+    AgendaItemFactory,
     DelegationFactory,
     MeetingFactory,
     OfficialFactory,
     OrganizationFactory,
     ParticipantFactory,
     SessionFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -493,7 +497,7 @@ def test_document_query_count_does_not_grow(
 def background(settings, tmp_path, monkeypatch):
     """Every PDF longer than two rows goes to the background, into a temporary MEDIA_ROOT."""
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(documents, "INLINE_PDF_ROWS", 2)
+    monkeypatch.setattr(jobs, "INLINE_PDF_ROWS", 2)
     return tmp_path / "documents"
 
 
@@ -511,7 +515,7 @@ def test_long_pdf_is_laid_out_in_the_background_with_visible_progress(
         in html
     )
     assert "The PDF of 4 rows is being laid out." in html
-    documents.wait_for_pdf_jobs()
+    jobs.wait_for_pdf_jobs()
     ready = desk_client.get(url, {"format": "pdf"})
     assert ready.status_code == 200
     assert ready["Content-Type"] == "application/pdf"
@@ -523,7 +527,7 @@ def test_long_pdf_is_laid_out_in_the_background_with_visible_progress(
 def test_a_changed_list_never_serves_the_old_pdf(desk_client, meeting, background):
     url = reverse("desk:participants")
     desk_client.get(url, {"format": "pdf"})
-    documents.wait_for_pdf_jobs()
+    jobs.wait_for_pdf_jobs()
     Participant.objects.filter(official__given_name="Given1").update(
         status=Participant.Status.CANCELLED
     )
@@ -533,14 +537,14 @@ def test_a_changed_list_never_serves_the_old_pdf(desk_client, meeting, backgroun
     )
 
     assert desk_client.get(url, {"format": "pdf"}).status_code == 202
-    documents.wait_for_pdf_jobs()
+    jobs.wait_for_pdf_jobs()
     text = pdf_pages(desk_client.get(url, {"format": "pdf"}).content)[0][0]
     assert "Newly Added" in text
     assert "Given1" not in text
 
 
 def test_a_pdf_being_laid_out_is_not_started_twice(desk_client, meeting, background):
-    key = documents.job_key(documents.participants_list(meeting), "letter")
+    key = jobs.job_key(documents.ParticipantsList(meeting), "letter")
     background.mkdir(parents=True)
     # Another app process started this very PDF a minute ago and has laid out three pages.
     started = time.time() - 60
@@ -552,7 +556,7 @@ def test_a_pdf_being_laid_out_is_not_started_twice(desk_client, meeting, backgro
 
     assert response.status_code == 202
     assert "Page 3 so far. Started 6" in " ".join(response.content.decode().split())
-    assert key not in documents._threads
+    assert key not in jobs._threads
     assert [path.name for path in background.iterdir()] == [f"{key}.json"]
 
 
@@ -562,11 +566,11 @@ def test_a_failed_pdf_says_so_and_can_be_tried_again(
     def broken(html):
         raise OSError("disk full")
 
-    working = documents._write_pdf
-    monkeypatch.setattr(documents, "_write_pdf", broken)
+    working = rendering.write_pdf
+    monkeypatch.setattr(rendering, "write_pdf", broken)
     url = reverse("desk:participants")
     desk_client.get(url, {"format": "pdf"})
-    documents.wait_for_pdf_jobs()
+    jobs.wait_for_pdf_jobs()
 
     failed = desk_client.get(url, {"format": "pdf"})
 
@@ -574,9 +578,9 @@ def test_a_failed_pdf_says_so_and_can_be_tried_again(
     assert "The PDF could not be made." in failed.content.decode()
     assert "disk full" in failed.content.decode()
     assert 'http-equiv="refresh"' not in failed.content.decode()
-    monkeypatch.setattr(documents, "_write_pdf", working)
+    monkeypatch.setattr(rendering, "write_pdf", working)
     assert desk_client.get(url, {"format": "pdf", "retry": "1"}).status_code == 202
-    documents.wait_for_pdf_jobs()
+    jobs.wait_for_pdf_jobs()
     assert desk_client.get(url, {"format": "pdf"})["Content-Type"] == "application/pdf"
     assert sorted(path.suffix for path in background.iterdir()) == [".pdf"]
 
@@ -647,3 +651,93 @@ def test_benchmark_command_times_every_document_and_leaves_nothing_behind(tmp_pa
     assert len(pdf_pages((tmp_path / "sign_in.pdf").read_bytes())) == 2  # 20 rows, 8 walk-ins
     assert list(Meeting.objects.values_list("pk", flat=True)) == meetings_before
     assert Participant.objects.count() == 0
+
+
+# --- The registry of documents ---------------------------------------------------------------
+
+
+@pytest.fixture
+def printable(meeting, desk_user):
+    """Every desk URL that serves a registered document, reversed with what it needs."""
+    session = working_sessions(meeting)[0]
+    item = AgendaItemFactory(meeting=meeting, number=3, title="Peace-keeping")
+    version = participants_version_issue(
+        meeting=meeting, kind="provisional", user=desk_user, base_symbol="UN/INF/1"
+    )
+    arguments = {
+        "sign_in_session": [session.pk],
+        "sign_in_day": [meeting.start_date.isoformat()],
+        "speakers": [item.number],
+        "participant_version": [version.pk],
+    }
+    urls = {}
+    for pattern in get_resolver("agenda.desk_urls").url_patterns:
+        kind = getattr(pattern, "default_args", {}).get("kind")
+        if kind is not None:
+            url = reverse(f"desk:{pattern.name}", args=arguments.get(pattern.name, []))
+            urls[url] = documents.REGISTRY[kind]
+    return urls
+
+
+def test_every_registered_document_has_a_desk_url_and_declares_itself(printable):
+    assert {cls.identifier for cls in printable.values()} == set(documents.REGISTRY)
+    for identifier, cls in documents.REGISTRY.items():
+        assert cls.identifier == identifier
+        assert cls.title and cls.template.startswith("documents/")
+        assert cls.permission == "agenda.use_desk"
+        assert [column for column in cls.columns if column.csv], identifier
+
+
+@pytest.mark.parametrize(
+    ("fmt", "content_type"),
+    [("html", "text/html; charset=utf-8"), ("csv", "text/csv; charset=utf-8"),
+     ("pdf", "application/pdf")],
+)  # fmt: skip
+def test_every_registered_document_renders_in_every_format(
+    desk_client, printable, fmt, content_type
+):
+    for url, cls in printable.items():
+        response = desk_client.get(url, {"format": fmt})
+
+        assert (response.status_code, response["Content-Type"]) == (200, content_type), url
+        if fmt == "pdf":
+            assert pdf_pages(response.content), url
+        if fmt == "html":
+            title = f"<title>{cls.title}".replace("'", "&#x27;")
+            assert title in response.content.decode(), url
+
+
+def test_the_csv_header_is_the_declared_column_headings(desk_client, printable):
+    for url, cls in printable.items():
+        rows = csv_rows(desk_client.get(url, {"format": "csv"}).content)
+
+        assert rows[0] == [str(column.heading) for column in cls.columns if column.csv], url
+
+
+def test_a_tabular_documents_html_headings_are_its_declared_columns(desk_client, meeting):
+    html = desk_client.get(reverse("desk:credentials")).content.decode()
+
+    headings = re.findall(r'<th scope="col">([^<]*)</th>', html)
+    assert headings == [str(column.heading) for column in documents.CredentialsReport.columns]
+
+
+def test_an_unknown_document_is_not_found(rf, desk_user, meeting):
+    request = rf.get("/desk/documents/nothing/")
+    request.user = desk_user
+
+    with pytest.raises(Http404):
+        desk.document(request, kind="nothing")
+
+
+def test_a_user_without_a_documents_permission_is_refused(client, printable):
+    client.force_login(UserFactory(username="visitor"))
+
+    for url in printable:
+        assert client.get(url).status_code == 403, url
+
+
+def test_the_desk_asks_for_the_permission_the_document_declares(desk_client, meeting, monkeypatch):
+    monkeypatch.setattr(documents.Badges, "permission", "delegations.view_credentials")
+
+    assert desk_client.get(reverse("desk:badges")).status_code == 403
+    assert desk_client.get(reverse("desk:participants")).status_code == 200

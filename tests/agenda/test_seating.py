@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agenda import seating, services
+from agenda import documents, seating, services
 from agenda.generate import generate_meeting
 from agenda.models import SeatingDraw
 from agenda.seating_svg import seating_svg
@@ -148,7 +148,7 @@ def test_a_withdrawn_drawn_delegation_falls_back_to_the_first_name(meeting):
     assert [seat.name for seat in plan.floor] == [
         name for name in ALPHABETICAL_1996 if name != "Organization of African Unity"
     ]
-    assert "no longer takes part" in seating.seating_document(meeting).subtitle
+    assert "no longer takes part" in documents.SeatingPlanSheet(meeting).subtitle
 
 
 def test_the_conveners_own_delegation_sits_first_once(meeting):

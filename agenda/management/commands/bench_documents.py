@@ -5,9 +5,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from agenda import documents
+from agenda import documents, rendering
 from agenda.generate import generate_meeting
-from agenda.models import Attendance
+from agenda.models import Attendance, Session
 
 BENCH_SEED = 5000  # its own slug (generated-5000), rolled back at the end
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
             default="participants",
             help="Which PDFs to lay out (they take most of the time; 'all' takes many minutes).",
         )
-        parser.add_argument("--paper", choices=sorted(documents.PAPER_SIZES), default="letter")
+        parser.add_argument("--paper", choices=sorted(rendering.PAPER_SIZES), default="letter")
         parser.add_argument("--output", help="Folder to keep the PDFs in, to look at them.")
 
     def handle(self, *args, participants, per_delegation, days, pdf, paper, output, **options):
@@ -52,7 +52,7 @@ class Command(BaseCommand):
         meeting = generate_meeting(
             organizations=organizations, participants=count, days=days, seed=BENCH_SEED
         )
-        session = documents.desk_sessions(meeting).first()
+        session = Session.objects.for_desk(meeting).first()
         check_ins = Attendance.objects.filter(session__meeting=meeting).count()
         self.stdout.write(
             f"Generated {count} participants in {organizations} delegations, "
@@ -63,27 +63,27 @@ class Command(BaseCommand):
 
     def _time(self, meeting, session, pdf, paper, output):
         builders = {
-            "sign_in": lambda: documents.sign_in_sheet(meeting, session=session),
-            "participants": lambda: documents.participants_list(meeting),
-            "attendance": lambda: documents.attendance_record(meeting),
-            "badges": lambda: documents.badges(meeting),
+            "sign_in": lambda: documents.SignInSheet(meeting, session=session),
+            "participants": lambda: documents.ParticipantsList(meeting),
+            "attendance": lambda: documents.AttendanceRecord(meeting),
+            "badges": lambda: documents.Badges(meeting),
         }
         for name, build in builders.items():
             started = time.perf_counter()
             document = build()
             built = time.perf_counter()
-            html = documents.render_html(document, paper=paper)
+            html = rendering.render_html(document, paper=paper)
             rendered = time.perf_counter()
-            documents.render_csv(document)
+            rendering.render_csv(document)
             csv_done = time.perf_counter()
             line = (
-                f"{name:<13} {documents.row_count(document):>6} rows"
+                f"{name:<13} {document.row_count:>6} rows"
                 f"  rows {built - started:6.2f} s"
                 f"  html {rendered - built:6.2f} s ({len(html) // 1024} KiB)"
                 f"  csv {csv_done - rendered:6.2f} s"
             )
             if pdf in ("all", name):
-                content = documents.render_pdf(document, paper=paper)
+                content = rendering.render_pdf(document, paper=paper)
                 line += (
                     f"  pdf {time.perf_counter() - csv_done:6.2f} s ({len(content) // 1024} KiB)"
                 )
