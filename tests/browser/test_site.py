@@ -87,7 +87,9 @@ def test_switching_to_french_with_the_language_buttons(page, site):
 
 def test_arabic_reads_right_to_left(page, site, tmp_path):
     page.goto(f"{site}/agenda/")
-    page.get_by_role("button", name="العربيّة").click()
+    # The switcher posts and redirects: read the page only once the Arabic one has loaded.
+    with page.expect_navigation():
+        page.get_by_role("button", name="العربيّة").click()
     html = page.locator("html")
     assert (html.get_attribute("lang"), html.get_attribute("dir")) == ("ar", "rtl")
     assert page.locator("h1").inner_text() == "البرنامج"
