@@ -47,9 +47,9 @@ class _ProgressHandler(logging.Handler):
             _write_status(path, state="running", page=page, started=started)
 
 
+# Each PDF logs a line per page (rendering keeps it off the console); a job's status file
+# says how far it is.
 _progress_logger.addHandler(_ProgressHandler())
-# Each PDF logs a line per page; the job status file says it better than the console.
-_progress_logger.propagate = False
 
 
 def _job_dir():

@@ -6,12 +6,16 @@ template, the PDF from that HTML through WeasyPrint, the CSV from its declared c
 
 import csv
 import io
+import logging
 from functools import lru_cache
 
 import segno
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
+
+# WeasyPrint logs a line per page laid out: kept off the console (jobs.py reads it).
+logging.getLogger("weasyprint.progress").propagate = False
 
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 DEFAULT_PAPER = "letter"  # The first meeting is in New York.

@@ -5,6 +5,8 @@ meets: these forms are submitted by Chromium itself.
 """
 
 import datetime
+import os
+from pathlib import Path
 
 import pytest
 
@@ -55,7 +57,7 @@ def focal_point(live_server):
     return delegation, head, f"{live_server.url}/register/{token}/speakers/"
 
 
-def test_focal_point_inscribes_on_a_speakers_list_and_sees_its_place(page, focal_point):
+def test_focal_point_inscribes_on_a_speakers_list_and_sees_its_place(page, focal_point, tmp_path):
     delegation, head, url = focal_point
     page.goto(url)
     assert page.locator("h1").inner_text() == "Speakers' lists"
@@ -83,3 +85,6 @@ def test_focal_point_inscribes_on_a_speakers_list_and_sees_its_place(page, focal
         Inscription.Status.INSCRIBED,
     )
     assert inscription.speakers_list.agenda_item.number == 2
+    # Kept for a person to look at: SCREENSHOT_DIR=... make browser
+    folder = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
+    page.screenshot(path=str(folder / "focal-point-speakers.png"), full_page=True)
