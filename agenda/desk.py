@@ -67,15 +67,6 @@ def _chosen_session(sessions, value):
     return next((session for session in sessions if session.pk == pk), None)
 
 
-def session_counts(meeting, session):
-    expected = Participant.objects.expected(meeting)
-    total = expected.count()
-    present = Attendance.objects.filter(
-        session=session, participant__in=expected.values("pk")
-    ).count()
-    return {"expected": total, "present": present, "absent": total - present}
-
-
 def _rows(participants, attendances):
     return [{"participant": p, "attendance": attendances.get(p.pk)} for p in participants]
 
@@ -111,7 +102,7 @@ def index(request):
         context |= {
             "rows": rows,
             "more": more,
-            "counts": session_counts(meeting, session),
+            "counts": Attendance.objects.counts_at(session),
             # A scanned badge gives one result: its button takes the focus, so Enter checks in.
             "focus_row": rows[0]["participant"].pk
             if len(rows) == 1 and rows[0]["attendance"] is None
@@ -173,7 +164,7 @@ def _attendance_change(request, *, undo):
                 "changed": changed,
                 "present": row["attendance"] is not None,
                 "message": message,
-                "counts": session_counts(meeting, session),
+                "counts": Attendance.objects.counts_at(session),
                 "row": render_to_string(
                     "desk/_row.html",
                     {"row": row, "session": session, "query": query},
@@ -205,7 +196,7 @@ def counts(request):
     session = _chosen_session(list(Session.objects.for_desk(meeting)), request.GET.get("session"))
     if session is None:
         raise Http404(_("No such session of the current meeting."))
-    return JsonResponse(session_counts(meeting, session))
+    return JsonResponse(Attendance.objects.counts_at(session))
 
 
 # --- Documents -----------------------------------------------------------------------------

@@ -239,6 +239,16 @@ class SessionItem(models.Model):
             )
 
 
+class AttendanceQuerySet(models.QuerySet):
+    def counts_at(self, session):
+        """Expected, present and absent at ``session``: everyone expected at its meeting,
+        and how many of them are checked in (in two counts, whatever the size)."""
+        expected = Participant.objects.expected(session.meeting_id)
+        total = expected.count()
+        present = self.filter(session=session, participant__in=expected.values("pk")).count()
+        return {"expected": total, "present": present, "absent": total - present}
+
+
 class Attendance(models.Model):
     """A participant present at a session."""
 
@@ -261,6 +271,7 @@ class Attendance(models.Model):
         related_name="+",
     )
 
+    objects = AttendanceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
