@@ -53,9 +53,11 @@ def test_many_requests_for_the_last_seat_exactly_one_wins():
     candidates = [OfficialFactory(organization=delegation.organization) for _n in range(RACERS)]
 
     def nominate(official):
-        # What the admin does for "Add participant": one transaction around the form's
-        # validation (which takes the delegation's row lock) and the save.
+        # What the admin does for "Add participant" (DelegationLockMixin.changeform_view):
+        # one transaction, the delegation's row lock taken before the form's validation,
+        # and the save through the service.
         with transaction.atomic():
+            services.delegations_lock(pks=[delegation.pk])
             form = ParticipantAdminForm(
                 data={"delegation": delegation.pk, "official": official.pk, "role": "adviser"}
             )
@@ -63,9 +65,33 @@ def test_many_requests_for_the_last_seat_exactly_one_wins():
                 # A slow request: without the row lock, every thread would have counted
                 # two participants by now, and all of them would save.
                 time.sleep(0.05)
-                form.save()
+                services.participant_save(participant=form.save(commit=False))
                 return "won"
             return "; ".join(form.non_field_errors()) or form.errors.as_text()
+
+    results = race(nominate, candidates)
+    assert sorted(results) == ["The delegation has no seat left (3 allowed)."] * (RACERS - 1) + [
+        "won"
+    ]
+    assert Participant.objects.filter(delegation=delegation).count() == 3
+
+
+def test_participant_save_gives_the_last_seat_once_on_its_own():
+    """The service holds the lock itself: callers that checked nothing still cannot
+    overfill the delegation."""
+    delegation = DelegationFactory(seats_allowed=3)
+    ParticipantFactory(delegation=delegation, role="head")
+    ParticipantFactory(delegation=delegation)
+    candidates = [OfficialFactory(organization=delegation.organization) for _n in range(RACERS)]
+
+    def nominate(official):
+        try:
+            services.participant_save(
+                participant=Participant(delegation=delegation, official=official)
+            )
+        except ValidationError as error:
+            return " ".join(error.messages)
+        return "won"
 
     results = race(nominate, candidates)
     assert sorted(results) == ["The delegation has no seat left (3 allowed)."] * (RACERS - 1) + [
