@@ -592,7 +592,10 @@ class ParticipantAdmin(
     def delegations_to_lock(self, request, object_id):
         pks = [request.POST.get("delegation", "")]
         if object_id and str(object_id).isascii() and str(object_id).isdigit():
-            pks += Participant.objects.filter(pk=object_id).values_list("delegation_id", flat=True)
+            if int(object_id) < 2**63:
+                pks += Participant.objects.filter(pk=object_id).values_list(
+                    "delegation_id", flat=True
+                )
         return pks
 
     def save_model(self, request, obj, form, change):

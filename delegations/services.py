@@ -70,7 +70,9 @@ def delegations_lock(*, pks):
     """Lock the delegations of ``pks`` that exist, in key order (so that two requests locking
     the same ones cannot deadlock); ids that are not numbers or not there are passed over.
     Must be called inside ``transaction.atomic()``."""
-    keys = sorted({int(pk) for pk in pks if str(pk).isascii() and str(pk).isdigit()})
+    keys = sorted(
+        {int(pk) for pk in pks if str(pk).isascii() and str(pk).isdigit() and 0 < int(pk) < 2**63}
+    )
     list(Delegation.objects.select_for_update().filter(pk__in=keys).order_by("pk"))
 
 

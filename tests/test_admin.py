@@ -326,3 +326,16 @@ def test_attendance_admin_refuses_a_break_and_a_cancelled_participant(secretaria
     }
     assert not lunch.attendances.exists()
     assert not cancelled.attendances.exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "9" * 30, "１２"])
+def test_participant_admin_answers_a_bad_delegation_with_a_message(secretariat_client, value):
+    """The row lock taken before validation passes over what is not a delegation's id."""
+    official = OfficialFactory()
+    response = secretariat_client.post(
+        reverse("admin:delegations_participant_add"),
+        {"delegation": value, "official": official.pk, "role": Participant.Role.HEAD},
+    )
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["delegation"]
+    assert not Participant.objects.exists()
