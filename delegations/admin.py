@@ -591,11 +591,9 @@ class ParticipantAdmin(
 
     def delegations_to_lock(self, request, object_id):
         pks = [request.POST.get("delegation", "")]
-        if object_id and str(object_id).isascii() and str(object_id).isdigit():
-            if int(object_id) < 2**63:
-                pks += Participant.objects.filter(pk=object_id).values_list(
-                    "delegation_id", flat=True
-                )
+        number = str(object_id or "")
+        if number.isascii() and number.isdigit() and int(number) < 2**63:
+            pks += Participant.objects.filter(pk=number).values_list("delegation_id", flat=True)
         return pks
 
     def save_model(self, request, obj, form, change):
