@@ -286,8 +286,11 @@ def test_the_file_backend_directory_comes_from_email_url(monkeypatch, tmp_path):
     monkeypatch.setenv("EMAIL_URL", f"filemail://{tmp_path}/mail")
     try:
         reloaded = importlib.reload(meetingsite.settings)
-        assert reloaded.EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend"
-        assert reloaded.EMAIL_FILE_PATH == str(tmp_path / "mail")
+        configured = (reloaded.EMAIL_BACKEND, reloaded.EMAIL_FILE_PATH)
+        assert configured == (
+            "django.core.mail.backends.filebased.EmailBackend",
+            str(tmp_path / "mail"),
+        )
     finally:
         monkeypatch.delenv("EMAIL_URL")
         importlib.reload(meetingsite.settings)
