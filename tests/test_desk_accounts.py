@@ -103,6 +103,17 @@ def test_the_secretariat_adds_a_desk_account(secretariat_client):
     assert rights(account) == DESK_RIGHTS
 
 
+def test_a_username_taken_by_any_user_is_refused_beside_the_field(
+    secretariat_client, secretariat_user
+):
+    response = add_desk_account(secretariat_client, username="Secretary")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "username": ["A user with that username already exists."]
+    }
+    assert rights(secretariat_user) == (True, False, [SECRETARIAT], [])
+
+
 def test_the_add_and_change_forms_offer_no_rights(secretariat_client, desk_user):
     for url in (ADD, change_url(desk_user)):
         form = secretariat_client.get(url).context["adminform"].form
@@ -188,6 +199,7 @@ def test_the_secretariat_cannot_change_users_or_groups(secretariat_client, secre
 
 def test_the_secretariat_resets_a_desk_password(secretariat_client, desk_user):
     new = "another-desk-password-96"
+    assert secretariat_client.get(password_url(desk_user)).status_code == 200
     response = secretariat_client.post(
         password_url(desk_user), {"password1": new, "password2": new}
     )
