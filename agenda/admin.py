@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, Exists, OuterRef, Value, When
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -129,11 +131,112 @@ class AgendaItemAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["meeting"]
 
 
-class SessionItemInline(SafeAutocompleteMixin, admin.TabularInline):
+def _pk_or_none(value):
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdigit() and int(value) < 2**63 else None
+
+
+def session_meeting(request):
+    """The meeting a session's admin page is about: the one posted in its form, else the
+    session's own, else one named in the address (``?meeting=``, which also fills the
+    form's field), else the current meeting; None when there is none of these."""
+    meeting_id = _pk_or_none(request.POST.get("meeting"))
+    if meeting_id is None:
+        object_id = request.resolver_match.kwargs.get("object_id")
+        meeting_id = (
+            Session.objects.filter(pk=_pk_or_none(object_id) or 0)
+            .values_list("meeting_id", flat=True)
+            .first()
+        )
+    if meeting_id is None:
+        meeting_id = _pk_or_none(request.GET.get("meeting"))
+    if meeting_id is not None:
+        meeting = Meeting.objects.filter(pk=meeting_id).first()
+        if meeting is not None:
+            return meeting
+    return Meeting.objects.current()
+
+
+class AgendaItemChoiceField(forms.ModelChoiceField):
+    """A select that offers one meeting's agenda items, each labelled with its meeting.
+
+    Any existing item is accepted here, so that one of another meeting reaches
+    SessionItem.clean, which refuses it with its own message beside the field (not "Select
+    a valid choice").
+    """
+
+    def label_from_instance(self, obj):
+        return gettext("%(item)s — %(meeting)s") % {"item": obj, "meeting": obj.meeting}
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            if error.code != "invalid_choice":
+                raise
+            return forms.ModelChoiceField(AgendaItem.objects.all()).to_python(value)
+
+
+class SessionItemInline(admin.TabularInline):
+    """The session's agenda items, chosen in a plain select of its meeting's items: a
+    meeting has tens of items at most, which a select shows at once."""
+
     model = SessionItem
     fields = ["order", "agenda_item"]
-    autocomplete_fields = ["agenda_item"]
     extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "agenda_item":
+            meeting = session_meeting(request)
+            items = AgendaItem.objects.select_related("meeting")
+            kwargs["queryset"] = items.filter(meeting=meeting) if meeting else items
+            kwargs["form_class"] = AgendaItemChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agenda_item__meeting")
+
+
+class RoomIterator(forms.models.ModelChoiceIterator):
+    """The rooms in three groups: those the meeting already uses, those used by other
+    meetings at its venue, then the others."""
+
+    GROUPS = [
+        _("Rooms of this meeting"),
+        _("Rooms at the same venue"),
+        _("Other rooms"),
+    ]
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups = [[] for _group in self.GROUPS]
+        for room in self.queryset:
+            groups[room.rank].append(self.choice(room))
+        for label, choices in zip(self.GROUPS, groups, strict=True):
+            if choices:
+                yield (label, choices)
+
+
+class RoomChoiceField(forms.ModelChoiceField):
+    iterator = RoomIterator
+
+
+def rooms_for(meeting):
+    """Every room, ranked for ``meeting``: 0 used by its sessions, 1 by sessions of another
+    meeting at the same venue, 2 the others. Rooms have no meeting: they are places of a
+    venue that one meeting after another uses (Session.clean checks a room's clashes
+    across meetings)."""
+    if meeting is None:
+        return Room.objects.annotate(rank=Value(2)).order_by("name")
+    used = Session.objects.filter(room=OuterRef("pk"))
+    return Room.objects.annotate(
+        rank=Case(
+            When(Exists(used.filter(meeting=meeting)), then=Value(0)),
+            When(Exists(used.filter(meeting__venue__iexact=meeting.venue)), then=Value(1)),
+            default=Value(2),
+        )
+    ).order_by("rank", "name")
 
 
 @admin.register(Session)
@@ -143,7 +246,7 @@ class SessionAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_select_related = ["meeting", "room", "chair"]
     search_fields = ["title", "notes"]
     date_hierarchy = "starts_at"
-    autocomplete_fields = ["meeting", "room", "chair"]
+    autocomplete_fields = ["meeting", "chair"]
     inlines = [SessionItemInline]
     fields = [
         "meeting",
@@ -156,6 +259,12 @@ class SessionAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
         "is_provisional",
         "notes",
     ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "room":
+            kwargs["queryset"] = rooms_for(session_meeting(request))
+            kwargs["form_class"] = RoomChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("when (meeting's time)"), ordering="starts_at")
     def local_time(self, obj):

@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from delegations.groups import REGISTRATION_DESK  # noqa: F401 (tests and bench import it here)
 from delegations.models import Credentials, Meeting, Participant
 from delegations.views import credentials_response
 
@@ -24,7 +25,6 @@ from . import documents, jobs, rendering
 from .models import AgendaItem, Attendance, ParticipantListVersion, Session
 from .services import attendance_check_in, attendance_undo, participants_version_issue
 
-REGISTRATION_DESK = "Registration desk"
 DESK_PERMISSION = documents.DESK_PERMISSION
 
 # Rows shown at once: a desk finds people by searching, not by scrolling thousands of rows.

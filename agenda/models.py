@@ -228,10 +228,12 @@ class SessionItem(models.Model):
 
     def clean(self):
         super().clean()
+        # On an add form the session is not saved yet, but is set: read it, not its id.
+        session = getattr(self, "session", None)
         if (
-            self.session_id
+            session is not None
             and self.agenda_item_id
-            and self.agenda_item.meeting_id != self.session.meeting_id
+            and self.agenda_item.meeting_id != session.meeting_id
         ):
             raise ValidationError(
                 {"agenda_item": _("This item belongs to another meeting.")},

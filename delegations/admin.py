@@ -1,3 +1,5 @@
+import logging
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -23,6 +25,8 @@ from .models import (
     Participant,
     fold,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class SafeAutocompleteSelect(AutocompleteSelect):
@@ -102,21 +106,51 @@ def _registration_url(request, token):
 
 
 def _send_invitations(modeladmin, request, pairs):
-    """E-mail each (delegation, token) its invitation; tell the user what happened."""
-    sent, no_address, failed = [], [], []
+    """E-mail each (delegation, token) its invitation; tell the user what happened.
+
+    The delegation stays invited with its new link whatever the mail backend does. A
+    link that was not e-mailed is shown here, once: only its digest is stored, so this is
+    the secretariat's one chance to copy it and pass it on by other means.
+    """
+    sent, unsent = [], []
     for delegation, token in pairs:
         url = _registration_url(request, token)
         try:
             recipient = services.invitation_send(
                 delegation=delegation, token=token, registration_url=url, by=request.user
             )
-        except OSError as error:  # SMTP and socket errors
-            failed.append(f"{delegation.organization} ({error})")
+        except Exception as error:  # SMTP, socket, a misconfigured backend: whatever it raises
+            logger.exception("Invitation to %s not sent", delegation)
+            unsent.append(
+                (
+                    gettext(
+                        "Could not e-mail the invitation to %(organization)s (%(error)s). It "
+                        "is invited all the same: pass on its private link yourself, shown "
+                        "here only once: %(url)s — or use “Send the invitation again” later."
+                    )
+                    % {
+                        "organization": delegation.organization,
+                        "error": str(error) or type(error).__name__,
+                        "url": url,
+                    },
+                    messages.ERROR,
+                )
+            )
             continue
         if recipient:
             sent.append(delegation.organization)
         else:
-            no_address.append((delegation.organization, url))
+            unsent.append(
+                (
+                    gettext(
+                        "No e-mail address for %(organization)s. Pass on its private link "
+                        "yourself, shown here only once: %(url)s — or enter a focal point "
+                        "e-mail on the delegation and use “Send the invitation again”."
+                    )
+                    % {"organization": delegation.organization, "url": url},
+                    messages.WARNING,
+                )
+            )
     if sent:
         modeladmin.message_user(
             request,
@@ -128,25 +162,8 @@ def _send_invitations(modeladmin, request, pairs):
             % {"count": len(sent)},
             messages.SUCCESS,
         )
-    for organization, url in no_address:
-        # The secretariat can still pass the link on by other means (a note verbale,
-        # a telephone call); it is shown to staff once, here, and stored nowhere.
-        modeladmin.message_user(
-            request,
-            gettext(
-                "No e-mail address for %(organization)s. Pass on its private link yourself: "
-                "%(url)s — or enter a focal point e-mail on the delegation and use “Send the "
-                "invitation again”."
-            )
-            % {"organization": organization, "url": url},
-            messages.WARNING,
-        )
-    if failed:
-        modeladmin.message_user(
-            request,
-            gettext("Could not send the invitation to %(names)s.") % {"names": "; ".join(failed)},
-            messages.ERROR,
-        )
+    for message, level in unsent:
+        modeladmin.message_user(request, message, level)
 
 
 def _apply_each(modeladmin, request, objects, change, done_message):

@@ -1,5 +1,6 @@
 import datetime
 
+from django.contrib.auth.models import User
 from django.db import connection, models
 from django.db.models import F
 from django.utils import timezone
@@ -56,3 +57,17 @@ class DataVersion(models.Model):
 
 
 _CURRENT_SQL = "SELECT number, changed_at FROM meetingsite_dataversion WHERE id = 1"
+
+
+class DeskAccount(User):
+    """A registration desk's login, as the secretariat manages it (meetingsite.admin).
+
+    The same rows as the user model: a proxy, so that the secretariat can be given the
+    right to add and change desk accounts without the right to change users, which would
+    let it make anyone a superuser.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = _("registration desk account")
+        verbose_name_plural = _("registration desk accounts")

@@ -5,6 +5,7 @@ environment whenever DEBUG is off.
 """
 
 import datetime
+import urllib.parse
 from pathlib import Path
 
 import environ
@@ -183,6 +184,12 @@ EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 for _key in ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD"):
     if _key in _email:
         globals()[_key] = _email[_key]
+if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":
+    # django-environ drops the leading "/" of filemail:///var/mail/meetingsite and reads
+    # filemail://relative/dir as a host; take the directory from the URL itself, a relative
+    # one from the project's folder. Without it the backend fails on every message.
+    _url = urllib.parse.urlsplit(env.str("EMAIL_URL"))
+    EMAIL_FILE_PATH = str(BASE_DIR / (_url.netloc + urllib.parse.unquote(_url.path)))
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="meetings@un.org")

@@ -106,13 +106,14 @@ REGISTRATION = {
 }
 
 # Registered admin models → status of their changelist for each visitor. The secretariat
-# manages the register and the programme and sees sign-in attempts and locks; only
-# superusers manage user accounts.
+# manages the register and the programme, sees sign-in attempts and locks, and manages
+# registration desk accounts; only superusers manage user accounts and groups.
 ADMIN_STAFF = {"anonymous": "login", "desk": "login", "secretariat": 200, "superuser": 200}
 ADMIN_USERS = {"anonymous": "login", "desk": "login", "secretariat": 403, "superuser": 200}
 ADMIN = {
     "auth.user": ADMIN_USERS,
     "auth.group": ADMIN_USERS,
+    "meetingsite.deskaccount": ADMIN_STAFF,
     "axes.accessattempt": ADMIN_STAFF,
     "axes.accessfailurelog": ADMIN_STAFF,
     "axes.accesslog": ADMIN_STAFF,

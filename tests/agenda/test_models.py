@@ -134,6 +134,16 @@ def test_session_item_must_belong_to_the_sessions_meeting():
     assert error.value.message_dict["agenda_item"] == ["This item belongs to another meeting."]
 
 
+def test_session_item_is_checked_before_its_session_is_saved():
+    """As on the admin's add form, where the session and its items are saved together."""
+    session_item = SessionItemFactory.build(
+        session=SessionFactory.build(meeting=MeetingFactory()), agenda_item=AgendaItemFactory()
+    )
+    with pytest.raises(ValidationError) as error:
+        session_item.clean()
+    assert error.value.message_dict["agenda_item"] == ["This item belongs to another meeting."]
+
+
 def test_attendance_once_per_session_and_participant():
     attendance = AttendanceFactory()
     assert attendance.participant.delegation.meeting == attendance.session.meeting

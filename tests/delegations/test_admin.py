@@ -2,10 +2,13 @@
 
 import datetime
 import re
+import smtplib
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client
 from django.urls import reverse
 
@@ -121,8 +124,8 @@ def test_invite_reports_organizations_without_an_address(secretariat_client, ope
     token = LINK.search(message).group(1)
     assert message == (
         "No e-mail address for Western European Union (WEU). Pass on its private link "
-        f"yourself: http://testserver/register/{token}/ — or enter a focal point e-mail on "
-        "the delegation and use “Send the invitation again”."
+        f"yourself, shown here only once: http://testserver/register/{token}/ — or enter a "
+        "focal point e-mail on the delegation and use “Send the invitation again”."
     )
     assert delegation.token_digest == services.token_digest(token)
     assert mail.outbox == []
@@ -247,3 +250,115 @@ def test_send_again_brings_back_a_declined_delegation(secretariat_client, invite
     delegation.refresh_from_db()
     assert delegation.status == "invited"
     assert len(mail.outbox) == 1
+
+
+class FailingBackend(BaseEmailBackend):
+    """A mail backend that raises what the test sets in ``error``."""
+
+    error = OSError("Connection refused")
+
+    def send_messages(self, email_messages):
+        raise self.error
+
+
+def test_invite_writes_the_mail_with_the_file_backend(
+    settings, tmp_path, secretariat_client, open_meeting, invited
+):
+    # What EMAIL_URL=filemail:///some/dir configures (meetingsite/settings.py).
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+    delegation, _token = invited
+    done = act(secretariat_client, "delegation", "send_invitation", [delegation])
+    assert shown_messages(done) == ["Invitation e-mailed to 1 delegation."]
+    [written] = (tmp_path / "mail").iterdir()
+    token = LINK.search(written.read_text()).group(1)
+    delegation.refresh_from_db()
+    assert delegation.token_digest == services.token_digest(token)
+    assert delegation.invitation_sent_at is not None
+
+
+def test_the_file_backend_directory_comes_from_email_url(monkeypatch, tmp_path):
+    """django-environ drops the leading "/" of filemail:///dir; the settings keep it."""
+    import importlib
+
+    import meetingsite.settings
+
+    monkeypatch.setenv("EMAIL_URL", f"filemail://{tmp_path}/mail")
+    try:
+        reloaded = importlib.reload(meetingsite.settings)
+        configured = (reloaded.EMAIL_BACKEND, reloaded.EMAIL_FILE_PATH)
+        assert configured == (
+            "django.core.mail.backends.filebased.EmailBackend",
+            str(tmp_path / "mail"),
+        )
+    finally:
+        monkeypatch.delenv("EMAIL_URL")
+        importlib.reload(meetingsite.settings)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        OSError("Connection refused"),
+        smtplib.SMTPRecipientsRefused({"focal@oau.example": (550, b"No such user")}),
+        ImproperlyConfigured("EMAIL_FILE_PATH is not a directory"),
+        TypeError(),
+    ],
+    ids=lambda e: type(e).__name__,
+)
+def test_a_failed_send_keeps_the_delegation_invited_and_shows_its_link_once(
+    settings, monkeypatch, secretariat_client, invited, error
+):
+    settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
+    monkeypatch.setattr(FailingBackend, "error", error)
+    delegation, _old_token = invited
+    done = act(secretariat_client, "delegation", "send_invitation", [delegation])
+    assert done.status_code == 200
+    [message] = shown_messages(done)
+    token = LINK.search(message).group(1)
+    reason = str(error) or type(error).__name__
+    assert message == (
+        f"Could not e-mail the invitation to {delegation.organization} ({reason}). It is "
+        "invited all the same: pass on its private link yourself, shown here only once: "
+        f"http://testserver/register/{token}/ — or use “Send the invitation again” later."
+    )
+    delegation.refresh_from_db()
+    assert (delegation.status, delegation.invitation_sent_at) == ("invited", None)
+    assert delegation.token_digest == services.token_digest(token)
+    assert Client().get(f"/register/{token}/").status_code == 200
+
+
+def test_invite_action_reports_each_failure_beside_the_ones_sent(
+    settings, monkeypatch, secretariat_client, open_meeting
+):
+    settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
+    reached = OrganizationFactory(name="Caribbean Community", acronym="CARICOM")
+    OfficialFactory(organization=reached, email="carrington@caricom.example")
+    unreached = OrganizationFactory(name="League of Arab States", acronym="LAS")
+    OfficialFactory(organization=unreached, email="allaf@las.example")
+    sent = []
+
+    def send_messages(backend, email_messages):
+        if email_messages[0].to == ["allaf@las.example"]:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        sent.extend(email_messages)
+        return len(email_messages)
+
+    monkeypatch.setattr(FailingBackend, "send_messages", send_messages)
+    done = act(
+        secretariat_client,
+        "organization",
+        "invite",
+        [reached, unreached],
+        meeting=open_meeting.pk,
+        apply="1",
+    )
+    first, second = shown_messages(done)
+    assert first == "Invitation e-mailed to 1 delegation."
+    assert second.startswith(
+        "Could not e-mail the invitation to League of Arab States (LAS) (Connection "
+        "unexpectedly closed). It is invited all the same"
+    )
+    assert [m.to for m in sent] == [["carrington@caricom.example"]]
+    statuses = Delegation.objects.filter(meeting=open_meeting).values_list("status", flat=True)
+    assert list(statuses) == ["invited", "invited"]
