@@ -174,7 +174,7 @@ class Session(models.Model):
                     % {
                         "start": date_format(meeting.start_date, "j F Y"),
                         "end": date_format(meeting.end_date, "j F Y"),
-                        "tz": meeting.time_zone,
+                        "tz": meeting.zone_label,
                     }
                 },
                 code="outside_meeting",
