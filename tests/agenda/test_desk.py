@@ -413,4 +413,4 @@ def test_times_are_shown_in_the_meetings_own_time_zone(desk_client):
     html = desk_client.get(reverse("desk:index")).content.decode()
 
     assert f"Thu 15 Feb, 10:00–12:00 · {session.title}" in html
-    assert "Present since 10:05 (—)" in html
+    assert "Present since Thu 15 Feb, 10:05 (—)" in html
