@@ -10,7 +10,7 @@ from django.urls import reverse
 from agenda.desk import REGISTRATION_DESK, default_session
 from agenda.models import Attendance, Session
 from delegations.groups import SECRETARIAT
-from delegations.models import Participant
+from delegations.models import Meeting, Participant
 from tests.agenda.desk_data import build_meeting, session_at, working_sessions
 from tests.factories import (
     NEW_YORK,
@@ -414,3 +414,25 @@ def test_times_are_shown_in_the_meetings_own_time_zone(desk_client):
 
     assert f"Thu 15 Feb, 10:00–12:00 · {session.title}" in html
     assert "Present since Thu 15 Feb, 10:05 (—)" in html
+
+
+def test_a_geneva_desk_shows_geneva_time_with_the_day_of_the_check_in(
+    desk_client, geneva, server_time_zone
+):
+    Meeting.objects.filter(pk=geneva.pk).update(is_current=True)
+    zurich = zoneinfo.ZoneInfo("Europe/Zurich")
+    start = datetime.datetime(2026, 7, 1, 10, tzinfo=zurich)
+    session = SessionFactory(
+        meeting=geneva, starts_at=start, ends_at=start + datetime.timedelta(hours=2)
+    )
+    participant = ParticipantFactory(delegation__meeting=geneva, delegation__status="accredited")
+    attendance = Attendance.objects.create(session=session, participant=participant)
+    # The evening before, in Geneva: 21:45 on 30 June.
+    Attendance.objects.filter(pk=attendance.pk).update(
+        checked_in_at=datetime.datetime(2026, 6, 30, 19, 45, tzinfo=datetime.UTC)
+    )
+
+    html = desk_client.get(reverse("desk:index")).content.decode()
+
+    assert f"Wed 1 Jul, 10:00–12:00 · {session.title}" in html
+    assert "Present since Tue 30 Jun, 21:45 (—)" in html

@@ -741,3 +741,33 @@ def test_the_desk_asks_for_the_permission_the_document_declares(desk_client, mee
 
     assert desk_client.get(reverse("desk:badges")).status_code == 403
     assert desk_client.get(reverse("desk:participants")).status_code == 200
+
+
+def test_a_geneva_attendance_record_gives_the_day_and_time_of_each_check_in(
+    desk_client, geneva, server_time_zone
+):
+    Meeting.objects.filter(pk=geneva.pk).update(is_current=True)
+    zurich = zoneinfo.ZoneInfo("Europe/Zurich")
+    start = datetime.datetime(2026, 7, 1, 10, tzinfo=zurich)
+    session = SessionFactory(
+        meeting=geneva,
+        title="Opening",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        room=None,
+    )
+    participant = ParticipantFactory(delegation__meeting=geneva, delegation__status="accredited")
+    attendance = Attendance.objects.create(session=session, participant=participant)
+    # The evening before, in Geneva.
+    Attendance.objects.filter(pk=attendance.pk).update(
+        checked_in_at=datetime.datetime(2026, 6, 30, 19, 45, tzinfo=datetime.UTC)
+    )
+    url = reverse("desk:attendance")
+
+    html = desk_client.get(url).content.decode()
+    rows = csv_rows(desk_client.get(url, {"format": "csv"}).content)
+
+    assert "Opening — Wednesday 1 July 2026, 10:00–12:00" in html
+    assert "<td>30 Jun 2026, 21:45</td>" in html
+    assert rows[1][1:3] == ["2026-07-01", "10:00"]
+    assert rows[1][6] == "2026-06-30 21:45"
