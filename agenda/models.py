@@ -670,6 +670,5 @@ class SeatingDraw(models.Model):
         verbose_name_plural = _("seating draws")
 
     def __str__(self):
-        return (
-            f"{self.meeting}: {self.starting_organization.name} ({self.drawn_at:%Y-%m-%d %H:%M})"
-        )
+        drawn_at = self.drawn_at.astimezone(self.meeting.tz)
+        return f"{self.meeting}: {self.starting_organization.name} ({drawn_at:%Y-%m-%d %H:%M})"

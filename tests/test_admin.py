@@ -571,6 +571,7 @@ def test_changelists_show_each_row_in_its_own_meetings_zone(
     html = draws.content.decode()
     assert "July 1, 2026, 12:15 a.m." in html  # Geneva, already the 1st
     assert "July 1, 2026, 7:15 a.m." in html  # Tokyo
+    assert str(SeatingDraw.objects.get(meeting=geneva)).endswith("(2026-07-01 00:15)")
 
 
 def test_read_only_times_show_in_the_meetings_zone(secretariat_client, server_time_zone, geneva):
