@@ -141,25 +141,36 @@ class MeetingTimeZoneMixin:
         obj = _by_key(related, data.get(first))
         return obj if related is Meeting else _follow(obj, rest)
 
-    def form_time_zone(self, request, obj):
-        """The zone a change or add form reads and shows its times in."""
+    def form_meeting(self, request, obj):
+        """The meeting whose zone a change or add form reads and shows its times in, or
+        None before one is chosen."""
         data = request.POST if request.method == "POST" else request.GET
-        if not self.meeting_path:
-            try:
-                validate_time_zone(data.get("time_zone", ""))
-            except ValidationError:
-                meeting = obj or Meeting(time_zone=Meeting._meta.get_field("time_zone").default)
-            else:
-                meeting = Meeting(time_zone=data["time_zone"])
-        else:
-            meeting = self._meeting_in(data) or (obj and self.meeting_of(obj))
-        return meeting.tz if meeting else timezone.get_default_timezone()
+        if self.meeting_path:
+            return self._meeting_in(data) or (obj and self.meeting_of(obj))
+        try:
+            validate_time_zone(data.get("time_zone", ""))
+        except ValidationError:
+            return obj
+        return Meeting(time_zone=data["time_zone"], city=data.get("city", ""))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        meeting = self.form_meeting(request, obj)
+        for field in form.base_fields.values():
+            if isinstance(field, forms.DateTimeField | forms.SplitDateTimeField):
+                field.help_text = (
+                    meeting.local_time_name if meeting else gettext("The meeting's local time.")
+                )
+        return form
 
     def changelist_time_zone(self, request):
         meeting = None
         if self.meeting_path:
             meeting = _by_key(Meeting, request.GET.get(f"{self.meeting_path}__id__exact"))
-        meeting = meeting or Meeting.objects.current()
+        return self._zone(meeting or Meeting.objects.current())
+
+    @staticmethod
+    def _zone(meeting):
         return meeting.tz if meeting else timezone.get_default_timezone()
 
     @staticmethod
@@ -174,7 +185,7 @@ class MeetingTimeZoneMixin:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id)) if object_id else None
         return self._rendered(
-            self.form_time_zone(request, obj),
+            self._zone(self.form_meeting(request, obj)),
             super().changeform_view,
             request,
             object_id,
@@ -189,12 +200,12 @@ class MeetingTimeZoneMixin:
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
-        zone = self.meeting_of(obj).tz if obj else timezone.get_default_timezone()
+        zone = self._zone(obj and self.meeting_of(obj))
         return self._rendered(zone, super().history_view, request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
-        zone = self.meeting_of(obj).tz if obj else timezone.get_default_timezone()
+        zone = self._zone(obj and self.meeting_of(obj))
         return self._rendered(
             zone, super().history_form_view, request, object_id, version_id, extra_context
         )

@@ -624,3 +624,15 @@ def test_the_date_hierarchy_follows_the_meetings_days(
 
     assert titles(2) == ["After midnight (Thu 2 Jul 2026, 00:30)"]
     assert titles(1) == []
+
+
+def test_the_time_fields_say_whose_time_they_are(secretariat_client, geneva):
+    session = SessionFactory(meeting=geneva, room=None)
+
+    change = secretariat_client.get(reverse("admin:agenda_session_change", args=[session.pk]))
+    add = secretariat_client.get(reverse("admin:agenda_session_add"))
+
+    assert change.context["adminform"].form.fields["starts_at"].help_text == "Geneva time"
+    assert add.context["adminform"].form.fields["starts_at"].help_text == (
+        "The meeting's local time."
+    )
