@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from delegations.admin import FoldedSearchMixin, SafeAutocompleteMixin
+from delegations.admin import FoldedSearchMixin, MeetingTimeZoneMixin, SafeAutocompleteMixin
 from delegations.admin import MeetingAdmin as RegisterMeetingAdmin
 from delegations.models import Meeting
 
@@ -78,11 +78,12 @@ class MeetingAdmin(RegisterMeetingAdmin):
 
 
 @admin.register(SeatingDraw)
-class SeatingDrawAdmin(admin.ModelAdmin):
+class SeatingDrawAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
     """The record of every draw. Adding one draws the lot; a draw is never edited or deleted
     afterwards, a new draw replaces it (the action on meetings does the same)."""
 
     form = SeatingDrawForm
+    meeting_time_fields = ["drawn_at"]
     list_display = [
         "meeting",
         "drawn_at",
@@ -240,7 +241,7 @@ def rooms_for(meeting):
 
 
 @admin.register(Session)
-class SessionAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class SessionAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "local_time", "room", "chair", "is_provisional"]
     list_filter = ["meeting", "kind", "room", "is_provisional"]
     list_select_related = ["meeting", "room", "chair"]
@@ -273,7 +274,11 @@ class SessionAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class AttendanceAdmin(
+    MeetingTimeZoneMixin, SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdmin
+):
+    meeting_path = "session__meeting"
+    meeting_time_fields = ["checked_in_at"]
     list_display = ["participant", "session", "checked_in_at", "checked_in_by"]
     list_filter = ["session__meeting", "session"]
     list_select_related = ["participant__official", "session__meeting", "checked_in_by"]
@@ -330,7 +335,8 @@ INSCRIPTION_ACTIONS = {
 
 
 @admin.register(SpeakersList)
-class SpeakersListAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class SpeakersListAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, SimpleHistoryAdmin):
+    meeting_path = "agenda_item__meeting"
     list_display = ["agenda_item", "levels_first", "minutes_per_statement", "is_closed"]
     list_filter = ["agenda_item__meeting", "levels_first", "is_closed"]
     list_select_related = ["agenda_item__meeting"]
@@ -456,8 +462,10 @@ class SpeakersListAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ParticipantListVersion)
-class ParticipantListVersionAdmin(admin.ModelAdmin):
+class ParticipantListVersionAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
     """Issued lists are read only: they are issued from the desk and never edited."""
+
+    meeting_time_fields = ["issued_at"]
 
     list_display = ["symbol", "kind", "meeting", "issued_at", "issued_by"]
     list_filter = ["meeting", "kind"]

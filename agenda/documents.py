@@ -432,7 +432,12 @@ class AttendanceRecord(Document):
         Column(gettext_lazy("Organization"), "organization"),
         Column(gettext_lazy("Name"), "name"),
         Column(gettext_lazy("Role"), "role"),
-        Column(gettext_lazy("Checked in at"), "checked_in"),
+        # A date as well as the time: a delegate may be checked in on the eve of a session.
+        Column(
+            gettext_lazy("Checked in at"),
+            "checked_in",
+            cell=lambda row: date_format(row["checked_in_at"], "j M Y, H:i"),
+        ),
     )
 
     def __init__(self, meeting):
@@ -468,7 +473,7 @@ class AttendanceRecord(Document):
                     "name": participant.official.full_name,
                     "role": participant.get_role_display(),
                     "checked_in_at": checked_in_at,
-                    "checked_in": f"{checked_in_at:%H:%M}",
+                    "checked_in": f"{checked_in_at:%Y-%m-%d %H:%M}",
                 }
             )
         self.blocks = [

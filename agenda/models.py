@@ -174,7 +174,7 @@ class Session(models.Model):
                     % {
                         "start": date_format(meeting.start_date, "j F Y"),
                         "end": date_format(meeting.end_date, "j F Y"),
-                        "tz": meeting.time_zone,
+                        "tz": meeting.zone_label,
                     }
                 },
                 code="outside_meeting",
@@ -672,6 +672,5 @@ class SeatingDraw(models.Model):
         verbose_name_plural = _("seating draws")
 
     def __str__(self):
-        return (
-            f"{self.meeting}: {self.starting_organization.name} ({self.drawn_at:%Y-%m-%d %H:%M})"
-        )
+        drawn_at = self.drawn_at.astimezone(self.meeting.tz)
+        return f"{self.meeting}: {self.starting_organization.name} ({drawn_at:%Y-%m-%d %H:%M})"

@@ -26,11 +26,6 @@ from .ical import programme_calendar
 from .models import AgendaItem, Inscription, Session, SpeakersList
 
 
-def city_of(time_zone):
-    """ "America/New_York" → "New York": the place a reader knows the zone by."""
-    return time_zone.rsplit("/", 1)[-1].replace("_", " ")
-
-
 def meeting_page(view=None, *, missing_status=404):
     """Resolve the meeting for ``view``, called as ``view(request, meeting, context, ...)``.
 
@@ -52,7 +47,6 @@ def meeting_page(view=None, *, missing_status=404):
         context = {
             "meeting": meeting,
             "url_slug": slug or "",
-            "tz_city": city_of(meeting.time_zone),
         }
         return view(request, meeting, context, *args, **kwargs)
 

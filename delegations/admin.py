@@ -2,12 +2,15 @@ import logging
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +27,7 @@ from .models import (
     Organization,
     Participant,
     fold,
+    validate_time_zone,
 )
 
 logger = logging.getLogger(__name__)
@@ -84,6 +88,150 @@ class FoldedSearchMixin:
                 folded = folded.filter(match)
             results = results | folded
         return results, may_have_duplicates
+
+
+def _follow(obj, path):
+    """``obj``'s meeting, ``path`` being the ``__`` chain of foreign keys that leads to it."""
+    for name in path.split("__") if path else ():
+        obj = getattr(obj, name, None)
+        if obj is None:
+            return None
+    return obj
+
+
+def _by_key(model, value):
+    """The ``model`` row whose key is the submitted ``value``, or None (also for a value
+    the key cannot hold: "abc", or past the database's integer range)."""
+    if value in (None, ""):
+        return None
+    key = model._meta.pk
+    try:
+        key.run_validators(key.to_python(value))
+    except ValidationError:
+        return None
+    return model._default_manager.filter(pk=value).first()
+
+
+class MeetingTimeZoneMixin:
+    """Every time the admin shows or reads is in its meeting's own zone, whatever the
+    server's TIME_ZONE and the browser's.
+
+    Django's forms parse and display date-times in the *current* time zone, and the
+    admin's read-only fields, list columns and date hierarchy use it too. Each view is
+    rendered inside ``timezone.override`` of the right meeting's zone:
+
+    - a change or add form: the meeting chosen in the same form when it is posted (or
+      passed in the URL), else the object's meeting, so that "10:00" typed for a Geneva
+      meeting is 10:00 in Geneva (for a meeting itself, the time zone typed in its form);
+    - a changelist: the meeting it is filtered to, else the current meeting, which is
+      the one the secretariat works on; the date hierarchy's days are that meeting's
+      days. Columns named in ``meeting_time_fields`` show each row in its own meeting's
+      zone, since a list can hold several meetings.
+
+    ``meeting_path`` leads from the model to its meeting ("session__meeting"); empty for
+    the Meeting itself.
+    """
+
+    meeting_path = "meeting"
+    meeting_time_fields = ()
+
+    def meeting_of(self, obj):
+        return _follow(obj, self.meeting_path)
+
+    def _meeting_in(self, data):
+        """The meeting named by a form's data: its first foreign key on the path."""
+        first, _sep, rest = self.meeting_path.partition("__")
+        related = self.model._meta.get_field(first).related_model
+        obj = _by_key(related, data.get(first))
+        return obj if related is Meeting else _follow(obj, rest)
+
+    def form_meeting(self, request, obj):
+        """The meeting whose zone a change or add form reads and shows its times in, or
+        None before one is chosen."""
+        data = request.POST if request.method == "POST" else request.GET
+        if self.meeting_path:
+            return self._meeting_in(data) or (obj and self.meeting_of(obj))
+        try:
+            validate_time_zone(data.get("time_zone", ""))
+        except ValidationError:
+            return obj
+        return Meeting(time_zone=data["time_zone"], city=data.get("city", ""))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        meeting = self.form_meeting(request, obj)
+        for field in form.base_fields.values():
+            if isinstance(field, forms.DateTimeField | forms.SplitDateTimeField):
+                field.help_text = (
+                    meeting.local_time_name if meeting else gettext("The meeting's local time.")
+                )
+        return form
+
+    def changelist_time_zone(self, request):
+        meeting = None
+        if self.meeting_path:
+            meeting = _by_key(Meeting, request.GET.get(f"{self.meeting_path}__id__exact"))
+        return self._zone(meeting or Meeting.objects.current())
+
+    @staticmethod
+    def _zone(meeting):
+        return meeting.tz if meeting else timezone.get_default_timezone()
+
+    @staticmethod
+    def _rendered(zone, view, *args, **kwargs):
+        # A TemplateResponse renders after the view returns: render it inside the zone.
+        with timezone.override(zone):
+            response = view(*args, **kwargs)
+            if hasattr(response, "render"):
+                response.render()
+        return response
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        return self._rendered(
+            self._zone(self.form_meeting(request, obj)),
+            super().changeform_view,
+            request,
+            object_id,
+            form_url,
+            extra_context,
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        return self._rendered(
+            self.changelist_time_zone(request), super().changelist_view, request, extra_context
+        )
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        zone = self._zone(obj and self.meeting_of(obj))
+        return self._rendered(zone, super().history_view, request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        zone = self._zone(obj and self.meeting_of(obj))
+        return self._rendered(
+            zone, super().history_form_view, request, object_id, version_id, extra_context
+        )
+
+    def get_list_display(self, request):
+        return [
+            self._meeting_time_column(name) if name in self.meeting_time_fields else name
+            for name in super().get_list_display(request)
+        ]
+
+    def _meeting_time_column(self, name):
+        meeting_of = self.meeting_of
+
+        @admin.display(description=self.model._meta.get_field(name).verbose_name, ordering=name)
+        def column(obj):
+            value, meeting = getattr(obj, name), meeting_of(obj)
+            if value is None:
+                return self.get_empty_value_display()
+            return localize(value.astimezone(meeting.tz) if meeting else value)
+
+        column.__name__ = name
+        return column
 
 
 class DelegationLockMixin:
@@ -191,8 +339,18 @@ class InviteForm(forms.Form):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
-    list_display = ["short_title", "start_date", "end_date", "venue", "is_current", "is_published"]
+class MeetingAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, SimpleHistoryAdmin):
+    meeting_path = ""
+    meeting_time_fields = ["registration_deadline"]
+    list_display = [
+        "short_title",
+        "start_date",
+        "end_date",
+        "venue",
+        "registration_deadline",
+        "is_current",
+        "is_published",
+    ]
     list_filter = ["is_published", "is_current"]
     search_fields = ["title", "short_title", "venue"]
     prepopulated_fields = {"slug": ["short_title"]}
@@ -369,13 +527,15 @@ class CredentialsStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Credentials)
-class CredentialsAdmin(SimpleHistoryAdmin):
+class CredentialsAdmin(MeetingTimeZoneMixin, SimpleHistoryAdmin):
     """The secretariat checks credentials here; files come from the focal points' links.
 
     The file is never linked by its storage URL (private files have none): the download
     link goes through the view that checks the secretariat's permission.
     """
 
+    meeting_path = "delegation__meeting"
+    meeting_time_fields = ["verified_at"]
     list_display = ["delegation", "received", "verified", "verified_at", "verified_by", "download"]
     list_filter = ["delegation__meeting", "verified"]
     list_select_related = ["delegation__organization", "delegation__meeting", "verified_by"]
@@ -430,8 +590,13 @@ class CredentialsAdmin(SimpleHistoryAdmin):
 
 @admin.register(Delegation)
 class DelegationAdmin(
-    DelegationLockMixin, SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdmin
+    DelegationLockMixin,
+    MeetingTimeZoneMixin,
+    SafeAutocompleteMixin,
+    FoldedSearchMixin,
+    SimpleHistoryAdmin,
 ):
+    meeting_time_fields = ["invitation_sent_at"]
     list_display = [
         "organization",
         "meeting",

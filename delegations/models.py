@@ -141,6 +141,20 @@ class Meeting(models.Model):
         return zoneinfo.ZoneInfo(self.time_zone)
 
     @property
+    def zone_label(self):
+        """The place its clocks are named after, as people name it: the meeting's city
+        ("Geneva" for Europe/Zurich), or the tz database's city when the city is empty."""
+        if self.city.strip():
+            return self.city.strip()
+        return self.time_zone.rsplit("/", 1)[-1].replace("_", " ")
+
+    @property
+    def local_time_name(self):
+        """ "Geneva time", in the active language: what pages, documents and e-mails print
+        beside a time of the meeting."""
+        return gettext("%(city)s time") % {"city": self.zone_label}
+
+    @property
     def days(self):
         """Every date from start to end, inclusive."""
         count = (self.end_date - self.start_date).days + 1

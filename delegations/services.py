@@ -128,7 +128,7 @@ def registration_refusal(delegation):
 def deadline_display(meeting):
     """The registration deadline in the meeting's own time zone, zone named."""
     local = timezone.localtime(meeting.registration_deadline, meeting.tz)
-    return f"{date_format(local, 'j F Y, H:i')} ({meeting.time_zone})"
+    return f"{date_format(local, 'j F Y, H:i')} ({meeting.local_time_name})"
 
 
 def _refuse_if_closed(delegation):

@@ -1,9 +1,11 @@
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group
 
 from agenda.desk import REGISTRATION_DESK
 from delegations.groups import SECRETARIAT
-from tests.factories import UserFactory
+from tests.factories import MeetingFactory, UserFactory
 
 
 @pytest.fixture
@@ -32,3 +34,38 @@ def desk_user(db):
 def desk_client(client, desk_user):
     client.force_login(desk_user)
     return client
+
+
+@pytest.fixture(params=["UTC", "America/New_York"])
+def server_time_zone(request, settings):
+    """The server's TIME_ZONE, UTC and New York in turn: no time a person types or reads
+    may depend on it (the settings fixture resets Django's cached default zone)."""
+    settings.TIME_ZONE = request.param
+    return request.param
+
+
+@pytest.fixture
+def geneva(db):
+    """The second meeting the design keeps in mind: Geneva, three days in summer."""
+    return MeetingFactory(
+        title="Third Meeting between the United Nations and Regional Organizations",
+        short_title="Third Meeting",
+        slug="geneva",
+        venue="Palais des Nations",
+        city="Geneva",
+        time_zone="Europe/Zurich",
+        start_date=datetime.date(2026, 7, 1),
+        end_date=datetime.date(2026, 7, 3),
+    )
+
+
+@pytest.fixture
+def tokyo(db):
+    return MeetingFactory(
+        slug="tokyo",
+        venue="United Nations University",
+        city="Tokyo",
+        time_zone="Asia/Tokyo",
+        start_date=datetime.date(2026, 7, 1),
+        end_date=datetime.date(2026, 7, 3),
+    )

@@ -1,21 +1,31 @@
 """The secretariat's admin: every page renders for the secretariat, none for strangers."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
+from icalendar import Calendar
 
 from agenda import services as agenda_services
-from agenda.models import Inscription, ParticipantListVersion, SeatingDraw, Session, SessionItem
+from agenda.models import (
+    Attendance,
+    Inscription,
+    ParticipantListVersion,
+    SeatingDraw,
+    Session,
+    SessionItem,
+)
 from agenda.services import participants_version_issue
-from delegations.models import Credentials, Official, Participant
+from delegations.models import Credentials, Meeting, Official, Participant
 from tests.factories import (
     AgendaItemFactory,
     AttendanceFactory,
     DelegationFactory,
+    MeetingFactory,
     OfficialFactory,
     OrganizationFactory,
     ParticipantFactory,
@@ -339,3 +349,290 @@ def test_participant_admin_answers_a_bad_delegation_with_a_message(secretariat_c
     assert response.status_code == 200
     assert list(response.context["adminform"].form.errors) == ["delegation"]
     assert not Participant.objects.exists()
+
+
+# --- Times in the meeting's own zone -------------------------------------------------------
+
+ZURICH = zoneinfo.ZoneInfo("Europe/Zurich")
+
+
+def utc(*args):
+    return datetime.datetime(*args, tzinfo=datetime.UTC)
+
+
+def session_form(meeting, starts, ends, title="Peace-building"):
+    """The session add form as posted, times typed "YYYY-MM-DD HH:MM"."""
+    return {
+        "meeting": meeting.pk,
+        "kind": Session.Kind.WORKING,
+        "title": title,
+        "room": "",
+        "starts_at_0": starts[:10],
+        "starts_at_1": starts[11:],
+        "ends_at_0": ends[:10],
+        "ends_at_1": ends[11:],
+        "chair": "",
+        "notes": "",
+        "items-TOTAL_FORMS": 0,
+        "items-INITIAL_FORMS": 0,
+        "items-MIN_NUM_FORMS": 0,
+        "items-MAX_NUM_FORMS": 1000,
+    }
+
+
+def test_a_session_typed_in_the_admin_is_read_and_published_in_its_meetings_zone(
+    secretariat_client, server_time_zone, geneva
+):
+    response = secretariat_client.post(
+        reverse("admin:agenda_session_add"),
+        session_form(geneva, "2026-07-01 10:00", "2026-07-01 11:30"),
+    )
+
+    assert response.status_code == 302
+    session = Session.objects.get()
+    assert (session.starts_at, session.ends_at) == (utc(2026, 7, 1, 8), utc(2026, 7, 1, 9, 30))
+    change = secretariat_client.get(reverse("admin:agenda_session_change", args=[session.pk]))
+    html = change.content.decode()
+    assert "Peace-building (Wed 1 Jul 2026, 10:00)" in html
+    assert 'name="starts_at_1" value="10:00:00"' in html
+    assert 'name="ends_at_1" value="11:30:00"' in html
+    listing = secretariat_client.get(reverse("admin:agenda_session_changelist")).content.decode()
+    assert "Wed 1 Jul 2026, 10:00–11:30" in listing
+
+    programme = secretariat_client.get("/meetings/geneva/agenda/").content.decode()
+    assert (
+        '<time datetime="2026-07-01T10:00:00+02:00">10:00</time>–'
+        '<time datetime="2026-07-01T11:30:00+02:00">11:30</time>'
+    ) in programme
+    assert "(Geneva time)" in programme
+    event = Calendar.from_ical(
+        secretariat_client.get(f"/meetings/geneva/agenda/sessions/{session.pk}.ics").content
+    ).walk("VEVENT")[0]
+    assert event["DTSTART"].params["TZID"] == "Europe/Zurich"
+    assert event["DTSTART"].to_ical() == b"20260701T100000"
+    assert event.decoded("DTSTART") == datetime.datetime(2026, 7, 1, 10, tzinfo=ZURICH)
+    data = secretariat_client.get("/meetings/geneva/agenda.json").json()
+    assert [(s["starts_at"], s["ends_at"]) for s in data["sessions"]] == [
+        ("2026-07-01T10:00:00+02:00", "2026-07-01T11:30:00+02:00")
+    ]
+
+
+def test_a_session_in_tokyo_is_read_in_tokyo_time(secretariat_client, server_time_zone, tokyo):
+    secretariat_client.post(
+        reverse("admin:agenda_session_add"),
+        session_form(tokyo, "2026-07-01 09:00", "2026-07-01 10:00"),
+    )
+
+    session = Session.objects.get()
+    assert session.starts_at == utc(2026, 7, 1, 0)
+    html = secretariat_client.get(
+        reverse("admin:agenda_session_change", args=[session.pk])
+    ).content.decode()
+    assert 'name="starts_at_0" value="2026-07-01"' in html
+    assert 'name="starts_at_1" value="09:00:00"' in html
+
+
+def test_sessions_either_side_of_the_autumn_clock_change_keep_their_local_hour(
+    secretariat_client, server_time_zone
+):
+    # Summer time ends in Geneva on Sunday 25 October 2026, at 03:00 (UTC+2 → UTC+1).
+    meeting = MeetingFactory(
+        city="Geneva",
+        time_zone="Europe/Zurich",
+        start_date=datetime.date(2026, 10, 24),
+        end_date=datetime.date(2026, 10, 26),
+    )
+    for day in ("2026-10-24", "2026-10-26"):
+        response = secretariat_client.post(
+            reverse("admin:agenda_session_add"),
+            session_form(meeting, f"{day} 10:00", f"{day} 12:00", title=f"Session {day}"),
+        )
+        assert response.status_code == 302
+
+    saturday, monday = Session.objects.order_by("starts_at")
+    assert saturday.starts_at == utc(2026, 10, 24, 8)
+    assert monday.starts_at == utc(2026, 10, 26, 9)
+    for session in (saturday, monday):
+        html = secretariat_client.get(
+            reverse("admin:agenda_session_change", args=[session.pk])
+        ).content.decode()
+        assert 'name="starts_at_1" value="10:00:00"' in html
+
+
+def test_moving_a_session_to_another_meeting_reads_its_times_in_the_new_meeting_zone(
+    secretariat_client, server_time_zone, geneva, tokyo
+):
+    session = SessionFactory(
+        meeting=tokyo, room=None, starts_at=utc(2026, 7, 1, 0), ends_at=utc(2026, 7, 1, 1)
+    )
+
+    secretariat_client.post(
+        reverse("admin:agenda_session_change", args=[session.pk]),
+        session_form(geneva, "2026-07-01 10:00", "2026-07-01 11:00"),
+    )
+
+    session.refresh_from_db()
+    assert (session.meeting, session.starts_at) == (geneva, utc(2026, 7, 1, 8))
+
+
+def meeting_form(meeting, **changes):
+    data = {
+        "title": meeting.title,
+        "short_title": meeting.short_title,
+        "slug": meeting.slug,
+        "ordinal": "",
+        "theme": "",
+        "convener": "",
+        "venue": meeting.venue,
+        "city": meeting.city,
+        "start_date": meeting.start_date.isoformat(),
+        "end_date": meeting.end_date.isoformat(),
+        "time_zone": meeting.time_zone,
+        "registration_deadline_0": "",
+        "registration_deadline_1": "",
+        "seats_per_delegation": meeting.seats_per_delegation,
+        "is_published": "on",
+    }
+    return data | changes
+
+
+def test_the_registration_deadline_is_read_in_the_zone_typed_in_the_same_form(
+    secretariat_client, server_time_zone
+):
+    # The meeting was entered in New York's zone; the same form moves it to Geneva.
+    meeting = MeetingFactory(
+        city="Geneva", start_date=datetime.date(2026, 7, 1), end_date=datetime.date(2026, 7, 3)
+    )
+    url = reverse("admin:delegations_meeting_change", args=[meeting.pk])
+
+    response = secretariat_client.post(
+        url,
+        meeting_form(
+            meeting,
+            time_zone="Europe/Zurich",
+            registration_deadline_0="2026-06-15",
+            registration_deadline_1="18:00",
+        ),
+    )
+
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.registration_deadline == utc(2026, 6, 15, 16)
+    html = secretariat_client.get(url).content.decode()
+    assert 'name="registration_deadline_1" value="18:00:00"' in html
+    listing = secretariat_client.get(
+        reverse("admin:delegations_meeting_changelist")
+    ).content.decode()
+    assert "June 15, 2026, 6 p.m." in listing
+
+
+def test_the_meeting_add_form_reads_the_deadline_in_the_zone_typed_with_it(
+    secretariat_client, server_time_zone
+):
+    form = meeting_form(
+        MeetingFactory.build(slug="tokyo", start_date=datetime.date(2026, 7, 1)),
+        end_date="2026-07-03",
+        time_zone="Asia/Tokyo",
+        registration_deadline_0="2026-06-15",
+        registration_deadline_1="18:00",
+    )
+
+    response = secretariat_client.post(reverse("admin:delegations_meeting_add"), form)
+
+    assert response.status_code == 302
+    assert Meeting.objects.get(slug="tokyo").registration_deadline == utc(2026, 6, 15, 9)
+
+
+def test_changelists_show_each_row_in_its_own_meetings_zone(
+    secretariat_client, server_time_zone, geneva, tokyo
+):
+    for meeting in (geneva, tokyo):
+        attendance = AttendanceFactory(
+            session__meeting=meeting,
+            session__room=None,
+            session__starts_at=utc(2026, 7, 1, 7),
+            session__ends_at=utc(2026, 7, 1, 8),
+        )
+        Attendance.objects.filter(pk=attendance.pk).update(checked_in_at=utc(2026, 7, 1, 8, 4))
+        SeatingDraw.objects.create(
+            meeting=meeting,
+            seed=1,
+            starting_organization=attendance.participant.delegation.organization,
+            candidates=1,
+            drawn_at=utc(2026, 6, 30, 22, 15),
+        )
+
+    attendances = secretariat_client.get(reverse("admin:agenda_attendance_changelist"))
+    draws = secretariat_client.get(reverse("admin:agenda_seatingdraw_changelist"))
+
+    html = attendances.content.decode()
+    assert "July 1, 2026, 10:04 a.m." in html  # Geneva
+    assert "July 1, 2026, 5:04 p.m." in html  # Tokyo
+    html = draws.content.decode()
+    assert "July 1, 2026, 12:15 a.m." in html  # Geneva, already the 1st
+    assert "July 1, 2026, 7:15 a.m." in html  # Tokyo
+    assert str(SeatingDraw.objects.get(meeting=geneva)).endswith("(2026-07-01 00:15)")
+
+
+def test_read_only_times_show_in_the_meetings_zone(secretariat_client, server_time_zone, geneva):
+    credentials = Credentials.objects.create(
+        delegation=DelegationFactory(meeting=geneva),
+        file="credentials/1/letter.pdf",
+        original_name="letter.pdf",
+        content_type="application/pdf",
+        size=10,
+        received=datetime.date(2026, 6, 1),
+        uploaded_at=utc(2026, 6, 1, 7, 30),
+        verified=True,
+        verified_at=utc(2026, 6, 2, 12, 45),
+    )
+
+    html = secretariat_client.get(
+        reverse("admin:delegations_credentials_change", args=[credentials.pk])
+    ).content.decode()
+    listing = secretariat_client.get(
+        reverse("admin:delegations_credentials_changelist")
+    ).content.decode()
+
+    assert "June 1, 2026, 9:30 a.m." in html
+    assert "June 2, 2026, 2:45 p.m." in html
+    assert "June 2, 2026, 2:45 p.m." in listing
+
+
+@pytest.mark.parametrize("filtered", [True, False])
+def test_the_date_hierarchy_follows_the_meetings_days(
+    secretariat_client, server_time_zone, geneva, filtered
+):
+    # 00:30 on 2 July in Geneva is still 1 July in UTC and in New York.
+    SessionFactory(
+        meeting=geneva,
+        title="After midnight",
+        room=None,
+        starts_at=utc(2026, 7, 1, 22, 30),
+        ends_at=utc(2026, 7, 1, 23, 30),
+    )
+    if not filtered:
+        Meeting.objects.filter(pk=geneva.pk).update(is_current=True)
+    url = reverse("admin:agenda_session_changelist")
+    params = {"meeting__id__exact": geneva.pk} if filtered else {}
+
+    def titles(day):
+        response = secretariat_client.get(
+            url, params | {"starts_at__year": 2026, "starts_at__month": 7, "starts_at__day": day}
+        )
+        return [str(session) for session in response.context["cl"].result_list]
+
+    assert titles(2) == ["After midnight (Thu 2 Jul 2026, 00:30)"]
+    assert titles(1) == []
+
+
+def test_the_time_fields_say_whose_time_they_are(secretariat_client, geneva):
+    session = SessionFactory(meeting=geneva, room=None)
+
+    change = secretariat_client.get(reverse("admin:agenda_session_change", args=[session.pk]))
+    add = secretariat_client.get(reverse("admin:agenda_session_add"))
+
+    assert change.context["adminform"].form.fields["starts_at"].help_text == "Geneva time"
+    assert add.context["adminform"].form.fields["starts_at"].help_text == (
+        "The meeting's local time."
+    )

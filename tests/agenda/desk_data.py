@@ -1,8 +1,9 @@
 """A meeting for the desk's tests: sessions, delegations and participants, at any size."""
 
 import datetime
+import zoneinfo
 
-from agenda.models import Session
+from agenda.models import Attendance, Session
 from delegations.models import Delegation, Participant
 from tests.factories import (
     NEW_YORK,
@@ -62,3 +63,24 @@ def working_sessions(meeting):
         .exclude(kind=Session.Kind.BREAK)
         .order_by("starts_at")
     )
+
+
+def checked_in(*, time_zone, city, start, at, **session):
+    """The current meeting in ``time_zone``, a two-hour session at ``start`` (a naive local
+    time) and one participant checked in to it at ``at`` (an aware instant)."""
+    tz = zoneinfo.ZoneInfo(time_zone)
+    meeting = MeetingFactory(
+        is_current=True,
+        time_zone=time_zone,
+        city=city,
+        start_date=start.date(),
+        end_date=start.date() + datetime.timedelta(days=2),
+    )
+    start = start.replace(tzinfo=tz)
+    session = SessionFactory(
+        meeting=meeting, starts_at=start, ends_at=start + datetime.timedelta(hours=2), **session
+    )
+    participant = ParticipantFactory(delegation__meeting=meeting, delegation__status="accredited")
+    attendance = Attendance.objects.create(session=session, participant=participant)
+    Attendance.objects.filter(pk=attendance.pk).update(checked_in_at=at)
+    return session

@@ -1,6 +1,5 @@
 import datetime
 import json
-import zoneinfo
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -11,7 +10,7 @@ from agenda.desk import REGISTRATION_DESK, default_session
 from agenda.models import Attendance, Session
 from delegations.groups import SECRETARIAT
 from delegations.models import Participant
-from tests.agenda.desk_data import build_meeting, session_at, working_sessions
+from tests.agenda.desk_data import build_meeting, checked_in, session_at, working_sessions
 from tests.factories import (
     NEW_YORK,
     DelegationFactory,
@@ -19,7 +18,6 @@ from tests.factories import (
     OfficialFactory,
     OrganizationFactory,
     ParticipantFactory,
-    SessionFactory,
     UserFactory,
 )
 
@@ -397,20 +395,34 @@ def test_check_in_query_count_does_not_grow(desk_client, django_assert_num_queri
         )
 
 
-def test_times_are_shown_in_the_meetings_own_time_zone(desk_client):
-    vienna = zoneinfo.ZoneInfo("Europe/Vienna")
-    meeting = MeetingFactory(is_current=True, time_zone="Europe/Vienna")
-    start = datetime.datetime(1996, 2, 15, 10, tzinfo=vienna)
-    session = SessionFactory(
-        meeting=meeting, starts_at=start, ends_at=start + datetime.timedelta(hours=2)
-    )
-    participant = ParticipantFactory(delegation__meeting=meeting, delegation__status="accredited")
-    attendance = Attendance.objects.create(session=session, participant=participant)
-    Attendance.objects.filter(pk=attendance.pk).update(
-        checked_in_at=datetime.datetime(1996, 2, 15, 9, 5, tzinfo=datetime.UTC)
-    )
+@pytest.mark.parametrize(
+    ("time_zone", "city", "start", "at", "session_line", "present"),
+    [
+        (
+            "Europe/Vienna",
+            "Vienna",
+            datetime.datetime(1996, 2, 15, 10),
+            datetime.datetime(1996, 2, 15, 9, 5, tzinfo=datetime.UTC),
+            "Thu 15 Feb, 10:00–12:00",
+            "Present since Thu 15 Feb, 10:05 (—)",
+        ),
+        # Geneva in summer, checked in the evening before: 21:45 on 30 June.
+        (
+            "Europe/Zurich",
+            "Geneva",
+            datetime.datetime(2026, 7, 1, 10),
+            datetime.datetime(2026, 6, 30, 19, 45, tzinfo=datetime.UTC),
+            "Wed 1 Jul, 10:00–12:00",
+            "Present since Tue 30 Jun, 21:45 (—)",
+        ),
+    ],
+)
+def test_times_are_shown_in_the_meetings_own_time_zone_with_the_day(
+    desk_client, server_time_zone, time_zone, city, start, at, session_line, present
+):
+    session = checked_in(time_zone=time_zone, city=city, start=start, at=at)
 
     html = desk_client.get(reverse("desk:index")).content.decode()
 
-    assert f"Thu 15 Feb, 10:00–12:00 · {session.title}" in html
-    assert "Present since 10:05 (—)" in html
+    assert f"{session_line} · {session.title}" in html
+    assert present in html

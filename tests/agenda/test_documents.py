@@ -5,7 +5,6 @@ import io
 import json
 import re
 import time
-import zoneinfo
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c
@@ -20,15 +19,13 @@ from agenda.models import Attendance
 from agenda.rendering import css_string, neutralise, page_counter_css
 from agenda.services import participants_version_issue
 from delegations.models import Delegation, Meeting, Participant
-from tests.agenda.desk_data import build_meeting, working_sessions
+from tests.agenda.desk_data import build_meeting, checked_in, working_sessions
 from tests.factories import (
     AgendaItemFactory,
     DelegationFactory,
-    MeetingFactory,
     OfficialFactory,
     OrganizationFactory,
     ParticipantFactory,
-    SessionFactory,
     UserFactory,
 )
 
@@ -585,31 +582,42 @@ def test_a_failed_pdf_says_so_and_can_be_tried_again(
     assert sorted(path.suffix for path in background.iterdir()) == [".pdf"]
 
 
-def test_attendance_record_times_are_in_the_meetings_time_zone(desk_client):
-    vienna = zoneinfo.ZoneInfo("Europe/Vienna")
-    meeting = MeetingFactory(is_current=True, time_zone="Europe/Vienna")
-    start = datetime.datetime(1996, 2, 15, 10, tzinfo=vienna)
-    session = SessionFactory(
-        meeting=meeting,
-        title="Plenary",
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=2),
-        room=None,
-    )
-    participant = ParticipantFactory(delegation__meeting=meeting, delegation__status="accredited")
-    attendance = Attendance.objects.create(session=session, participant=participant)
-    Attendance.objects.filter(pk=attendance.pk).update(
-        checked_in_at=datetime.datetime(1996, 2, 15, 9, 5, tzinfo=datetime.UTC)
-    )
+@pytest.mark.parametrize(
+    ("time_zone", "city", "start", "at", "line", "cell", "csv_row"),
+    [
+        (
+            "Europe/Vienna",
+            "Vienna",
+            datetime.datetime(1996, 2, 15, 10),
+            datetime.datetime(1996, 2, 15, 9, 5, tzinfo=datetime.UTC),
+            "Plenary — Thursday 15 February 1996, 10:00–12:00",
+            "<td>15 Feb 1996, 10:05</td>",
+            ["1996-02-15", "10:00", "1996-02-15 10:05"],
+        ),
+        # Geneva in summer, checked in the evening before the session.
+        (
+            "Europe/Zurich",
+            "Geneva",
+            datetime.datetime(2026, 7, 1, 10),
+            datetime.datetime(2026, 6, 30, 19, 45, tzinfo=datetime.UTC),
+            "Plenary — Wednesday 1 July 2026, 10:00–12:00",
+            "<td>30 Jun 2026, 21:45</td>",
+            ["2026-07-01", "10:00", "2026-06-30 21:45"],
+        ),
+    ],
+)
+def test_attendance_record_gives_the_day_and_time_in_the_meetings_time_zone(
+    desk_client, server_time_zone, time_zone, city, start, at, line, cell, csv_row
+):
+    checked_in(time_zone=time_zone, city=city, start=start, at=at, title="Plenary", room=None)
     url = reverse("desk:attendance")
 
     html = desk_client.get(url).content.decode()
     rows = csv_rows(desk_client.get(url, {"format": "csv"}).content)
 
-    assert "<td>10:05</td>" in html
-    assert "Plenary — Thursday 15 February 1996, 10:00–12:00" in html
-    assert rows[1][1:3] == ["1996-02-15", "10:00"]
-    assert rows[1][6] == "10:05"
+    assert line in html
+    assert cell in html
+    assert [*rows[1][1:3], rows[1][6]] == csv_row
 
 
 def test_document_page_lets_only_its_own_stylesheet_through_the_csp(desk_client, meeting):

@@ -63,7 +63,7 @@ def test_session_must_fall_within_the_meeting_in_its_time_zone(starts_at, ends_a
             session.full_clean()
         assert error.value.message_dict["starts_at"] == [
             "The session must fall within the meeting's dates, 15 February 1996 to "
-            "16 February 1996 (America/New_York time)."
+            "16 February 1996 (New York time)."
         ]
 
 

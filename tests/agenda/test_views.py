@@ -632,3 +632,83 @@ def test_home_query_count_while_running(
 
 def test_meetings_are_distinct(sized_meeting):
     assert Meeting.objects.filter(pk=sized_meeting.pk).exists()
+
+
+# --- any meeting, in its own zone whatever the server's ---------------------------------------
+
+ZURICH = zoneinfo.ZoneInfo("Europe/Zurich")
+
+
+def test_a_geneva_meeting_is_shown_in_geneva_time_named_after_its_city(
+    client, geneva, server_time_zone
+):
+    session = SessionFactory(
+        meeting=geneva,
+        title="Opening",
+        room=None,
+        starts_at=datetime.datetime(2026, 7, 1, 10, tzinfo=ZURICH),
+        ends_at=datetime.datetime(2026, 7, 1, 11, 30, tzinfo=ZURICH),
+    )
+
+    day = text(client.get("/meetings/geneva/agenda/2026-07-01/"))
+    detail = text(client.get(f"/meetings/geneva/agenda/sessions/{session.pk}/"))
+    data = client.get("/meetings/geneva/agenda.json").json()
+    event = Calendar.from_ical(client.get("/meetings/geneva/agenda.ics").content).walk("VEVENT")[0]
+
+    assert "All times are Geneva time." in day
+    assert "Times are Geneva time." in day
+    assert "10:00–11:30 Opening" in day
+    assert "When Wednesday, 1 July 2026, 10:00–11:30 (Geneva time)" in detail
+    assert data["sessions"][0]["starts_at"] == "2026-07-01T10:00:00+02:00"
+    assert data["meeting"]["time_zone"] == "Europe/Zurich"
+    assert event["DTSTART"].params["TZID"] == "Europe/Zurich"
+    assert event["DTSTART"].to_ical() == b"20260701T100000"
+    assert event.decoded("DTSTART").astimezone(datetime.UTC) == datetime.datetime(
+        2026, 7, 1, 8, tzinfo=datetime.UTC
+    )
+
+
+def test_without_a_city_the_zone_is_named_after_the_tz_databases_city(client, geneva):
+    Meeting.objects.filter(pk=geneva.pk).update(city="")
+
+    assert "All times are Zurich time." in text(client.get("/meetings/geneva/agenda/"))
+
+
+def test_a_session_across_the_spring_clock_change_keeps_its_local_hours(client, server_time_zone):
+    # Summer time starts in Geneva on Sunday 29 March 2026 at 02:00 (UTC+1 → UTC+2).
+    meeting = MeetingFactory(
+        slug="spring",
+        city="Geneva",
+        time_zone="Europe/Zurich",
+        start_date=datetime.date(2026, 3, 28),
+        end_date=datetime.date(2026, 3, 30),
+    )
+    for day in (28, 30):
+        SessionFactory(
+            meeting=meeting,
+            title=f"Session of the {day}th",
+            room=None,
+            starts_at=datetime.datetime(2026, 3, day, 10, tzinfo=ZURICH),
+            ends_at=datetime.datetime(2026, 3, day, 12, tzinfo=ZURICH),
+        )
+
+    data = client.get("/meetings/spring/agenda.json").json()
+    page = text(client.get("/meetings/spring/agenda/"))
+
+    assert [s["starts_at"] for s in data["sessions"]] == [
+        "2026-03-28T10:00:00+01:00",
+        "2026-03-30T10:00:00+02:00",
+    ]
+    assert page.count("10:00–12:00") == 2
+
+
+def test_the_1996_meeting_reads_the_same_with_the_server_in_utc(client, meeting, settings):
+    settings.TIME_ZONE = "UTC"
+    opening = Session.objects.get(meeting=meeting, title="Opening of the meeting")
+
+    data = client.get("/agenda.json").json()
+    detail = text(client.get(f"/agenda/sessions/{opening.pk}/"))
+
+    assert data["sessions"][0]["starts_at"] == "1996-02-15T10:00:00-05:00"
+    assert "Thursday, 15 February 1996, 10:00–11:00 (New York time)" in detail
+    assert "All times are New York time." in detail

@@ -142,7 +142,7 @@ def test_invite_to_a_closed_meeting_warns(secretariat_client):
     )
     assert shown_messages(done)[0] == (
         "Registration for Second Meeting (1996) closed on 9 February 1996, 18:00 "
-        "(America/New_York): the links open the registration read-only. Move the deadline "
+        "(New York time): the links open the registration read-only. Move the deadline "
         "on the meeting first."
     )
 

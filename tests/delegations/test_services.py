@@ -427,3 +427,32 @@ def test_a_failure_half_way_rolls_back_what_was_already_written(invited):
     assert Official.objects.count() == before
     delegation.refresh_from_db()
     assert (delegation.representing, delegation.status) == ("", "invited")
+
+
+# --- The meeting's own time, named as people name it -----------------------------------------
+
+
+def test_the_deadline_is_shown_in_the_meetings_zone_named_by_its_city(geneva, server_time_zone):
+    geneva.registration_deadline = datetime.datetime(2026, 6, 15, 16, tzinfo=datetime.UTC)
+
+    assert services.deadline_display(geneva) == "15 June 2026, 18:00 (Geneva time)"
+    geneva.city = ""
+    assert services.deadline_display(geneva) == "15 June 2026, 18:00 (Zurich time)"
+
+
+def test_the_invitation_gives_the_deadline_in_the_meetings_own_time(geneva, server_time_zone):
+    geneva.registration_deadline = datetime.datetime(2026, 6, 15, 16, tzinfo=datetime.UTC)
+    geneva.save()
+    delegation = DelegationFactory(meeting=geneva, **DETAILS)
+    delegation, token = services.delegation_invite(
+        meeting=geneva, organization=delegation.organization
+    )
+
+    services.invitation_send(
+        delegation=delegation, token=token, registration_url="http://testserver/register/x/"
+    )
+
+    message = mail.outbox[0]
+    sentence = "until 15 June 2026, 18:00 (Geneva time)."
+    assert sentence in " ".join(message.body.split())
+    assert sentence in " ".join(message.alternatives[0][0].split())
