@@ -555,7 +555,10 @@ def test_french_catalogue_is_complete():
 def large_meeting():
     """Ten times the seeded meeting: 10 days, 80 sessions, 60 items, 150 delegations."""
     meeting = MeetingFactory(
-        slug="large", start_date=datetime.date(1996, 3, 1), end_date=datetime.date(1996, 3, 10)
+        slug="large",
+        start_date=datetime.date(1996, 3, 1),
+        end_date=datetime.date(1996, 3, 10),
+        background="## Context\n\nA page of its own.",
     )
     items = AgendaItemFactory.create_batch(60, meeting=meeting)
     room = RoomFactory()

@@ -131,6 +131,8 @@ def test_invite_reports_organizations_without_an_address(secretariat_client, ope
 def test_invite_to_a_closed_meeting_warns(secretariat_client):
     meeting = MeetingFactory(
         short_title="Second Meeting",
+        start_date=datetime.date(2999, 2, 15),
+        end_date=datetime.date(2999, 2, 16),
         registration_deadline=datetime.datetime(1996, 2, 9, 23, 0, tzinfo=datetime.UTC),
     )
     organization = OrganizationFactory(name="League of Arab States", acronym="LAS")
@@ -138,7 +140,7 @@ def test_invite_to_a_closed_meeting_warns(secretariat_client):
         secretariat_client, "organization", "invite", [organization], meeting=meeting.pk, apply="1"
     )
     assert shown_messages(done)[0] == (
-        "Registration for Second Meeting (1996) closed on 9 February 1996, 18:00 "
+        "Registration for Second Meeting (2999) closed on 9 February 1996, 18:00 "
         "(America/New_York): the links open the registration read-only. Move the deadline "
         "on the meeting first."
     )

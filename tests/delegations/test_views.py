@@ -354,6 +354,8 @@ def make_registered(size):
     """A delegation with ``size`` participants and twice as many known officials."""
     delegation = DelegationFactory(
         seats_allowed=size + 1,
+        meeting__start_date=timezone.localdate() + datetime.timedelta(days=30),
+        meeting__end_date=timezone.localdate() + datetime.timedelta(days=31),
         meeting__registration_deadline=timezone.now() + datetime.timedelta(days=1),
     )
     for n in range(size):
