@@ -232,7 +232,8 @@ def document_list(request):
 def _document_response(request, document):
     """``document`` in the format and on the paper the request asks for."""
     fmt = request.GET.get("format", "html")
-    paper = rendering.paper_or_default(request.GET.get("paper"))
+    # Without ``?paper=``, the meeting's own paper (A4 in Geneva, Letter in New York).
+    paper = rendering.paper_or_default(request.GET.get("paper"), document.meeting)
     filename = f"{document.meeting.slug}-{document.filename}"
     if fmt == "csv":
         response = HttpResponse(

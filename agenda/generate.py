@@ -203,6 +203,10 @@ def generate_meeting(*, organizations, participants, days, seed, current=False):
         registration_deadline=datetime.datetime.combine(start, datetime.time(9), tz)
         - datetime.timedelta(days=7),
         seats_per_delegation=seats,
+        background=(
+            f"## About this meeting\n\nA meeting generated for benchmarks (seed {seed}): "
+            f"{organizations} organizations, {participants} participants, {days} days."
+        ),
         is_published=True,
         is_current=current,
     )

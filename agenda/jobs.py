@@ -106,7 +106,8 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "documents
 def job_key(document, paper):
     """A name for the PDF that changes whenever what it prints would change.
 
-    Built from the rows, the paper, the language and the templates' text, without rendering
+    Built from the rows, the paper it prints on (``paper``, already resolved from the
+    request or the meeting's own), the language and the templates' text, without rendering
     the HTML (thousands of QR codes take seconds), so a poll of the progress page is cheap.
     """
     digest = hashlib.sha256()
@@ -145,11 +146,13 @@ class PdfJob:
     error: str = ""
 
 
-def pdf_in_background(document, *, paper=rendering.DEFAULT_PAPER, retry=False):
+def pdf_in_background(document, *, paper=None, retry=False):
     """The PDF if it is ready; otherwise start rendering it (once) and say how far it is.
 
-    A failed rendering stays reported until ``retry`` (or until it is stale).
+    ``paper`` left out, the meeting's paper. A failed rendering stays reported until
+    ``retry`` (or until it is stale).
     """
+    paper = rendering.paper_or_default(paper, document.meeting)
     key = job_key(document, paper)
     directory = _job_dir()
     pdf_path = directory / f"{key}.pdf"

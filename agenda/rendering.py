@@ -14,19 +14,28 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
+from delegations.models import Meeting
+
 # WeasyPrint logs a line per page laid out: kept off the console (jobs.py reads it).
 logging.getLogger("weasyprint.progress").propagate = False
 
-PAPER_SIZES = {"letter": "letter", "a4": "A4"}
-DEFAULT_PAPER = "letter"  # The first meeting is in New York.
+# The CSS page size of each of the meeting's paper choices (``Meeting.Paper``).
+PAPER_SIZES = {Meeting.Paper.LETTER: "letter", Meeting.Paper.A4: "A4"}
+# For a document that has no meeting's paper to follow; a meeting's own default is Letter.
+DEFAULT_PAPER = Meeting.Paper.LETTER.value
 
 # Cells a spreadsheet would read as a formula (or that hide one behind a control character).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def paper_or_default(paper):
-    """``paper`` when it is a size documents print on, else the default."""
-    return paper if paper in PAPER_SIZES else DEFAULT_PAPER
+def paper_or_default(paper, meeting=None):
+    """``paper`` when it is a size documents print on, else the meeting's paper (the paper
+    of the place it meets: A4 in Geneva, Letter in New York), else the default."""
+    if paper in PAPER_SIZES:
+        return str(paper)
+    if meeting is not None and meeting.paper in PAPER_SIZES:
+        return str(meeting.paper)
+    return DEFAULT_PAPER
 
 
 # --- QR codes --------------------------------------------------------------------------------
@@ -91,7 +100,9 @@ def page_counter_css():
     return mark_safe(" ".join(parts))
 
 
-def render_html(document, *, paper=DEFAULT_PAPER, pdf=False, request=None):
+def render_html(document, *, paper=None, pdf=False, request=None):
+    """``paper`` left out, the document prints on its meeting's paper."""
+    paper = paper_or_default(paper, document.meeting)
     context = {
         "document": document,
         "meeting": document.meeting,
@@ -120,7 +131,7 @@ def write_pdf(html):
     return HTML(string=html, url_fetcher=_no_fetching).write_pdf()
 
 
-def render_pdf(document, *, paper=DEFAULT_PAPER):
+def render_pdf(document, *, paper=None):
     return write_pdf(render_html(document, paper=paper, pdf=True))
 
 

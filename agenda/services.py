@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from delegations.models import Delegation, Meeting, Participant
@@ -176,18 +177,20 @@ def level_of(delegation, speaker):
     return Level.HEAD
 
 
-def inscription_refusal(delegation, *, today=None):
+def inscription_refusal(delegation):
     """Why the focal point of ``delegation`` may not inscribe it now, or "".
 
-    Inscriptions stay open until the meeting's last day is over (in its own time zone),
-    whatever the registration deadline: lists are made during the meeting too.
+    Inscriptions stay open until the meeting is over (``Meeting.is_over``), whatever the
+    registration deadline: lists are made during the meeting too.
     """
     if not delegation.is_active:
         return _("Your delegation has declined or withdrawn; it cannot be inscribed.")
     meeting = delegation.meeting
-    today = today or timezone.now().astimezone(meeting.tz).date()
-    if today > meeting.end_date:
-        return _("The meeting is over; the speakers' lists are closed.")
+    if meeting.is_over:
+        return _(
+            "The meeting is over: it ended on %(date)s, and the speakers' lists are closed. "
+            "Your delegation's inscriptions are still shown here."
+        ) % {"date": date_format(meeting.end_date, "j F Y")}
     return ""
 
 

@@ -20,7 +20,7 @@ from delegations.links import listed_participants, private_link
 from delegations.models import Delegation, Meeting
 from meetingsite.caching import cached_page
 
-from . import services
+from . import prose, services
 from .forms import InscribeForm, ItemFilterForm
 from .ical import programme_calendar
 from .models import AgendaItem, Inscription, Session, SpeakersList
@@ -79,10 +79,10 @@ def home(request, meeting, context):
     now = timezone.now()
     today = now.astimezone(meeting.tz).date()
     sessions = Session.objects.filter(meeting=meeting).for_programme()
-    if today < meeting.start_date:
-        state = "upcoming"
-    elif today > meeting.end_date:
+    if meeting.is_over:
         state = "ended"
+    elif today < meeting.start_date:
+        state = "upcoming"
     else:
         state = "running"
     on_now, up_next = [], []
@@ -245,6 +245,10 @@ def participants(request, meeting, context):
 @cached_page
 @meeting_page
 def background(request, meeting, context):
+    """The meeting's own background text; a meeting without one has no such page."""
+    context["background_html"] = prose.markdown_html(meeting.background)
+    if not context["background_html"]:
+        raise Http404(_("This meeting has no background page."))
     return render(request, "agenda/background.html", context)
 
 

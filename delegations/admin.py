@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import localize
+from django.utils.formats import date_format, localize
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -373,7 +373,43 @@ class MeetingAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, SimpleHistoryAdm
                 ]
             },
         ),
+        (_("Documents and background"), {"fields": ["paper", "background"]}),
     ]
+    actions = ["make_current"]
+
+    def view_on_site(self, obj):
+        # An unpublished meeting has no public page yet: it would answer 404.
+        return obj.get_absolute_url() if obj.is_published else None
+
+    @admin.action(description=_("Make this the current meeting"), permissions=["change"])
+    def make_current(self, request, queryset):
+        """One meeting only: the site and the desk serve one current meeting at a time."""
+        meetings = list(queryset[:2])
+        if len(meetings) != 1:
+            self.message_user(
+                request,
+                gettext("Select exactly one meeting to make it the current meeting."),
+                messages.ERROR,
+            )
+            return
+        meeting = meetings[0]
+        was_published = meeting.is_published
+        try:
+            services.meeting_make_current(meeting=meeting, by=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        if was_published:
+            text = gettext(
+                "%(meeting)s is now the current meeting: the public site's home page and the "
+                "registration desk show it."
+            )
+        else:
+            text = gettext(
+                "%(meeting)s is now the current meeting, and it has been published: the public "
+                "site's home page and the registration desk show it."
+            )
+        self.message_user(request, text % {"meeting": meeting}, messages.SUCCESS)
 
 
 class OfficialInline(admin.TabularInline):
@@ -412,7 +448,17 @@ class OrganizationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         )
         if form.is_valid():
             meeting = form.cleaned_data["meeting"]
-            if meeting.registration_closed:
+            if meeting.is_over:
+                self.message_user(
+                    request,
+                    gettext(
+                        "%(meeting)s ended on %(date)s: the links open the registration "
+                        "read-only; credentials can still be sent."
+                    )
+                    % {"meeting": meeting, "date": date_format(meeting.end_date, "j F Y")},
+                    messages.WARNING,
+                )
+            elif meeting.registration_closed:
                 self.message_user(
                     request,
                     gettext(

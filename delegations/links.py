@@ -27,13 +27,14 @@ def listed_participants(delegation):
     return list(Participant.objects.filter(delegation=delegation).listed())
 
 
-def refused(request, delegation, *, status):
-    """The page for a link that is unknown, revoked or closed."""
+def refused(request, delegation, *, status, token=None):
+    """The page for a link that is unknown, revoked or closed (``token``, when known, links
+    the pages that still work: the credentials)."""
     if delegation is None:
         reason = _("This registration link is not valid. Check that you copied all of it.")
     else:
         reason = services.registration_refusal(delegation)
-    context = {"delegation": delegation, "reason": reason}
+    context = {"delegation": delegation, "reason": reason, "token": token}
     if delegation is not None and delegation.link_active:
         # Closed by the deadline or a withdrawal: the focal point still sees what is
         # registered. A revoked link shows nothing of the delegation.
@@ -51,7 +52,7 @@ def _opened(request, token, *, to_change):
         return None, refused(request, delegation, status=410)
     if to_change and services.registration_refusal(delegation):
         status = 403 if request.method == "POST" else 200
-        return None, refused(request, delegation, status=status)
+        return None, refused(request, delegation, status=status, token=token)
     return delegation, None
 
 

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -56,6 +57,10 @@ class MeetingQuerySet(models.QuerySet):
 
 
 class Meeting(models.Model):
+    class Paper(models.TextChoices):
+        LETTER = "letter", _("US Letter")
+        A4 = "a4", _("A4")
+
     title = models.CharField(_("title"), max_length=300)
     short_title = models.CharField(_("short title"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -88,6 +93,24 @@ class Meeting(models.Model):
         default=5,
         help_text=_("Participants allowed per delegation unless the delegation says otherwise."),
     )
+    paper = models.CharField(
+        _("paper"),
+        max_length=10,
+        choices=Paper.choices,
+        default=Paper.LETTER,
+        help_text=_(
+            "The paper the meeting's documents print on; the desk can still choose the other."
+        ),
+    )
+    background = models.TextField(
+        _("background"),
+        blank=True,
+        help_text=_(
+            "The background page for delegates, in Markdown: ## for a heading, - or 1. for "
+            "a list, > for a quotation, *emphasis*, [a link](https://…). Left empty, the site "
+            "has no background page."
+        ),
+    )
     is_published = models.BooleanField(_("published"), default=False)
     is_current = models.BooleanField(
         _("current"),
@@ -115,6 +138,11 @@ class Meeting(models.Model):
                 name="meeting_seats_at_least_one",
                 violation_error_message=_("A delegation needs at least one seat."),
             ),
+            models.CheckConstraint(
+                condition=Q(paper__in=["letter", "a4"]),
+                name="meeting_paper_known",
+                violation_error_message=_("Documents print on US Letter or A4 paper."),
+            ),
             models.UniqueConstraint(
                 fields=["is_current"],
                 condition=Q(is_current=True),
@@ -127,12 +155,43 @@ class Meeting(models.Model):
         return f"{self.short_title} ({self.start_date:%Y})"
 
     def get_absolute_url(self):
-        return reverse("admin:delegations_meeting_change", args=[self.pk])
+        """The meeting's public page (the admin's "View on site"); by name, so that
+        ``delegations`` imports nothing of ``agenda``, which serves it."""
+        return reverse("agenda:meeting_home", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        if (
+            self.registration_deadline is not None
+            and self.end_date is not None
+            and self.time_zone in _time_zones()
+            and timezone.localdate(self.registration_deadline, self.tz) > self.end_date
+        ):
+            raise ValidationError(
+                {
+                    "registration_deadline": ValidationError(
+                        _(
+                            "The registration deadline must fall on or before the meeting's "
+                            "last day, %(end)s (%(time_zone)s)."
+                        ),
+                        code="deadline_after_meeting",
+                        params={
+                            "end": date_format(self.end_date, "j F Y"),
+                            "time_zone": self.time_zone,
+                        },
+                    )
+                }
+            )
+
+    @property
+    def is_over(self):
+        """True once the meeting's last day has ended in its own time zone."""
+        return timezone.localdate(timezone.now(), self.tz) > self.end_date
 
     @property
     def registration_closed(self):
-        """True once the registration deadline has passed (never, without a deadline)."""
-        return (
+        """True once the registration deadline has passed, or once the meeting is over."""
+        return self.is_over or (
             self.registration_deadline is not None and timezone.now() >= self.registration_deadline
         )
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from .models import (
     Credentials,
     Delegation,
+    Meeting,
     Official,
     Participant,
     fold,
@@ -118,11 +119,21 @@ def registration_refusal(delegation):
         return _("This registration link has been withdrawn by the secretariat.")
     if delegation.status == Status.WITHDRAWN:
         return _("The secretariat has withdrawn this delegation from the meeting.")
+    if delegation.meeting.is_over:
+        return meeting_over_message(delegation.meeting)
     if delegation.meeting.registration_closed:
         return _("Registration closed on %(deadline)s.") % {
             "deadline": deadline_display(delegation.meeting)
         }
     return ""
+
+
+def meeting_over_message(meeting):
+    """What a focal point reads once the meeting is over: what no longer works, what does."""
+    return _(
+        "The meeting ended on %(date)s; the registration can no longer be changed. "
+        "Your credentials can still be sent."
+    ) % {"date": date_format(meeting.end_date, "j F Y")}
 
 
 def deadline_display(meeting):
@@ -624,3 +635,30 @@ def credentials_verify(*, credentials, by, now=None):
         _record(credentials, by=by, reason=_("Credentials verified"))
         credentials.save()
     return credentials, True
+
+
+# --- meetings ----------------------------------------------------------------------------
+
+
+def meeting_make_current(*, meeting, by=None):
+    """Make ``meeting`` the one the site serves at its bare URLs and the desk works on.
+
+    In one transaction: every other current meeting stops being current, and this one
+    becomes current and is published if it was not (a current meeting nobody can see would
+    leave the public site showing only the list of meetings). Each row is saved, not
+    updated in bulk, so that the history records who changed it. Returns the meeting.
+    """
+    with transaction.atomic():
+        others = Meeting.objects.select_for_update().filter(is_current=True).exclude(pk=meeting.pk)
+        for other in others.order_by("pk"):
+            other.is_current = False
+            _record(other, by=by, reason=_("Another meeting was made current"))
+            other.save()
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        locked.is_current = True
+        locked.is_published = True
+        locked.full_clean()
+        _record(locked, by=by, reason=_("Made the current meeting"))
+        locked.save()
+    meeting.is_current, meeting.is_published = locked.is_current, locked.is_published
+    return meeting

@@ -59,7 +59,7 @@ def register(request, delegation, token):
                 code = getattr(error, "code", None)
                 if code == "registration_closed":
                     delegation.refresh_from_db()
-                    return refused(request, delegation, status=403)
+                    return refused(request, delegation, status=403, token=token)
                 if code == "changed_meanwhile":
                     # Keep the entries; show what is saved now and take its version,
                     # so a second submit after checking goes through.
@@ -108,7 +108,7 @@ def done(request, delegation, token):
         "delegation": delegation,
         "meeting": delegation.meeting,
         "participants": listed_participants(delegation),
-        "can_change": not services.registration_refusal(delegation),
+        "refusal": services.registration_refusal(delegation),
         "token": token,
     }
     return render(request, "delegations/done.html", context)
@@ -190,6 +190,9 @@ def credentials(request, delegation, token):
         "delegation": delegation,
         "meeting": delegation.meeting,
         "credentials": current,
+        "meeting_over": services.meeting_over_message(delegation.meeting)
+        if delegation.meeting.is_over
+        else "",
         "form": form,
         "token": token,
     }

@@ -1,10 +1,12 @@
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 
 from agenda.models import AgendaItem, Room, Session
-from agenda.seed import MEETING_SLUG
+from agenda.seed import MEETING_SLUG, seed_meeting
 from delegations.models import Delegation, Meeting, Official, Organization, Participant
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +127,34 @@ def test_seed_does_not_steal_the_current_flag():
     )
     call_command("seed_meeting")
     assert Meeting.objects.current() == other
+
+
+def test_seed_gives_the_1996_meeting_letter_paper_and_its_background():
+    meeting, _created = seed_meeting()
+    assert meeting.paper == "letter"
+    assert meeting.background.startswith("Meetings between the United Nations and regional")
+    assert "\n## Chapter VIII of the Charter\n" in meeting.background
+
+
+def test_seed_keeps_an_edited_background():
+    meeting, _created = seed_meeting()
+    Meeting.objects.filter(pk=meeting.pk).update(background="## Our own text")
+    seed_meeting()
+    meeting.refresh_from_db()
+    assert meeting.background == "## Our own text"
+
+
+def test_a_1996_meeting_loaded_before_backgrounds_gets_its_page_once():
+    migration = importlib.import_module("agenda.migrations.0003_meeting_background_1996")
+    meeting, _created = seed_meeting()
+    Meeting.objects.filter(pk=meeting.pk).update(background="")
+
+    migration.fill_background(apps, None)
+    meeting.refresh_from_db()
+    assert meeting.background == migration.BACKGROUND
+    assert "\n## Four principles\n" in meeting.background
+
+    Meeting.objects.filter(pk=meeting.pk).update(background="## Edited")
+    migration.fill_background(apps, None)
+    meeting.refresh_from_db()
+    assert meeting.background == "## Edited"

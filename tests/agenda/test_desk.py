@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from agenda.desk import REGISTRATION_DESK, default_session
 from agenda.models import Attendance, Session
@@ -426,3 +427,24 @@ def test_times_are_shown_in_the_meetings_own_time_zone_with_the_day(
 
     assert f"{session_line} · {session.title}" in html
     assert present in html
+
+
+DESK_OVER = (
+    "The meeting ended on 16 February 1996. The attendance record and the other documents "
+    "still print, under Documents; a check-in made now corrects the record of a past session."
+)
+
+
+def test_the_desk_says_when_the_meeting_is_over_and_what_still_works(desk_client, meeting):
+    html = desk_client.get(reverse("desk:index")).content.decode()
+    assert DESK_OVER in html
+    assert f'{DESK_OVER} <a href="{reverse("desk:documents")}">Documents</a>' in html
+
+
+def test_the_desk_on_the_meetings_last_evening_says_nothing_of_it(
+    desk_client, meeting, monkeypatch
+):
+    monkeypatch.setattr(
+        timezone, "now", lambda: datetime.datetime(1996, 2, 16, 23, 0, tzinfo=NEW_YORK)
+    )
+    assert DESK_OVER not in desk_client.get(reverse("desk:index")).content.decode()

@@ -749,3 +749,70 @@ def test_the_desk_asks_for_the_permission_the_document_declares(desk_client, mee
 
     assert desk_client.get(reverse("desk:badges")).status_code == 403
     assert desk_client.get(reverse("desk:participants")).status_code == 200
+
+
+# --- Each meeting's paper -------------------------------------------------------------------
+
+
+@pytest.fixture
+def geneva(meeting):
+    """The same meeting, held at the Palais des Nations on A4 paper."""
+    Meeting.objects.filter(pk=meeting.pk).update(
+        venue="Palais des Nations",
+        city="Geneva",
+        time_zone="Europe/Zurich",
+        paper=Meeting.Paper.A4,
+    )
+    meeting.refresh_from_db()
+    return meeting
+
+
+def test_a_geneva_meeting_prints_on_a4_without_being_asked(desk_client, geneva):
+    url = reverse("desk:sign_in_session", args=[working_sessions(geneva)[0].pk])
+
+    pdf = desk_client.get(url, {"format": "pdf"})
+    html = desk_client.get(url).content.decode()
+
+    assert [size for _text, size in pdf_pages(pdf.content)] == [A4]
+    assert "size: A4;" in html
+    # The toolbar's PDF keeps the meeting's paper and offers the other one.
+    assert '<a href="?format=pdf&amp;paper=a4">PDF</a>' in html
+    assert '<a href="?paper=letter">US Letter paper</a>' in html
+
+
+def test_paper_in_the_address_still_overrides_the_meetings(desk_client, geneva):
+    url = reverse("desk:sign_in_session", args=[working_sessions(geneva)[0].pk])
+
+    pdf = desk_client.get(url, {"format": "pdf", "paper": "letter"})
+
+    assert [size for _text, size in pdf_pages(pdf.content)] == [LETTER]
+
+
+def test_the_1996_meeting_prints_on_letter(desk_client):
+    from agenda.seed import seed_meeting
+
+    meeting, _created = seed_meeting()
+    assert meeting.paper == Meeting.Paper.LETTER
+    session = working_sessions(meeting)[0]
+
+    pdf = desk_client.get(reverse("desk:sign_in_session", args=[session.pk]), {"format": "pdf"})
+
+    assert {size for _text, size in pdf_pages(pdf.content)} == {LETTER}
+
+
+def test_name_plates_follow_the_meetings_paper(desk_client, geneva):
+    html = desk_client.get(reverse("desk:name_plates")).content.decode()
+
+    assert "width: 297mm" in html
+    assert '<a href="?paper=letter">US Letter paper</a>' in html
+
+
+def test_a_background_pdf_is_keyed_by_the_paper_it_prints_on(desk_client, geneva, background):
+    document = documents.REGISTRY["participants"].from_request(None, geneva)
+
+    job = jobs.pdf_in_background(document)
+
+    assert job.key == jobs.job_key(document, "a4")
+    assert jobs.job_key(document, "a4") != jobs.job_key(document, "letter")
+    jobs.wait_for_pdf_jobs()
+    assert [size for _text, size in pdf_pages(jobs.pdf_in_background(document).content)] == [A4]

@@ -385,6 +385,55 @@ def test_background_page(client, meeting):
         page
     )
     assert "Ten regional organizations attended the first meeting" in page
+    html = response.content.decode()
+    for heading in (
+        "Chapter VIII of the Charter",
+        "The first meeting, 1 August 1994",
+        "Five forms of cooperation",
+        "Four principles",
+    ):
+        assert f"<h2>{heading}</h2>" in html
+    assert "<li><strong>Consultation</strong>, held regularly" in html
+    assert '<a class="nav-link" href="/background/" aria-current="page">Background</a>' in html
+
+
+def test_background_is_the_meetings_own_text_with_scripts_and_javascript_links_stripped(client):
+    MeetingFactory(
+        slug="geneva",
+        background=(
+            "## Context\n\n"
+            "A *first* meeting in [Geneva](https://www.ungeneva.org/).\n\n"
+            "<script>alert('page')</script>\n\n"
+            "[Click](javascript:void%200) "
+            '<a href="javascript:alert(1)" onclick="alert(2)">here</a> '
+            '<img src="x" onerror="alert(3)">\n\n'
+            "> A quotation.\n"
+        ),
+    )
+
+    html = client.get("/meetings/geneva/background/").content.decode()
+
+    body = html[html.index('<div class="prose">') :]
+    body = body[: body.index("</div>")]
+    assert body.split("\n", 2)[2].strip() == (
+        "<h2>Context</h2>\n"
+        '<p>A <em>first</em> meeting in <a href="https://www.ungeneva.org/" '
+        'rel="noopener noreferrer">Geneva</a>.</p>\n\n\n'  # The script left its lines.
+        '<p><a rel="noopener noreferrer">Click</a> <a rel="noopener noreferrer">here</a> </p>\n'
+        "<blockquote>\n<p>A quotation.</p>\n</blockquote>"
+    )
+    assert "alert" not in html
+    assert "javascript:" not in html
+
+
+def test_a_meeting_without_background_has_no_link_and_no_page(client):
+    MeetingFactory(slug="bare", background="")
+
+    home = client.get("/meetings/bare/").content.decode()
+
+    assert "/meetings/bare/background/" not in home
+    assert ">Background<" not in home
+    assert client.get("/meetings/bare/background/").status_code == 404
 
 
 # --- calendar and JSON ------------------------------------------------------------------
@@ -555,7 +604,10 @@ def test_french_catalogue_is_complete():
 def large_meeting():
     """Ten times the seeded meeting: 10 days, 80 sessions, 60 items, 150 delegations."""
     meeting = MeetingFactory(
-        slug="large", start_date=datetime.date(1996, 3, 1), end_date=datetime.date(1996, 3, 10)
+        slug="large",
+        start_date=datetime.date(1996, 3, 1),
+        end_date=datetime.date(1996, 3, 10),
+        background="## Context\n\nA page of its own.",
     )
     items = AgendaItemFactory.create_batch(60, meeting=meeting)
     room = RoomFactory()

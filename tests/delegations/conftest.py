@@ -9,8 +9,12 @@ from tests.factories import DelegationFactory, MeetingFactory, OfficialFactory
 
 @pytest.fixture
 def open_meeting(db):
-    """A meeting whose registration closes in a week."""
+    """A meeting a month away whose registration closes in a week (a meeting that is over
+    takes no registration, whatever its deadline)."""
+    today = timezone.localdate()
     return MeetingFactory(
+        start_date=today + datetime.timedelta(days=30),
+        end_date=today + datetime.timedelta(days=31),
         registration_deadline=timezone.now() + datetime.timedelta(days=7),
         seats_per_delegation=3,
     )

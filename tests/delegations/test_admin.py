@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from delegations import services
-from delegations.models import Delegation, Participant
+from delegations.models import Delegation, Meeting, Participant
 from tests.delegations.test_views import form_data, official
 from tests.factories import (
     DelegationFactory,
@@ -134,6 +134,8 @@ def test_invite_reports_organizations_without_an_address(secretariat_client, ope
 def test_invite_to_a_closed_meeting_warns(secretariat_client):
     meeting = MeetingFactory(
         short_title="Second Meeting",
+        start_date=datetime.date(2999, 2, 15),
+        end_date=datetime.date(2999, 2, 16),
         registration_deadline=datetime.datetime(1996, 2, 9, 23, 0, tzinfo=datetime.UTC),
     )
     organization = OrganizationFactory(name="League of Arab States", acronym="LAS")
@@ -141,7 +143,7 @@ def test_invite_to_a_closed_meeting_warns(secretariat_client):
         secretariat_client, "organization", "invite", [organization], meeting=meeting.pk, apply="1"
     )
     assert shown_messages(done)[0] == (
-        "Registration for Second Meeting (1996) closed on 9 February 1996, 18:00 "
+        "Registration for Second Meeting (2999) closed on 9 February 1996, 18:00 "
         "(New York time): the links open the registration read-only. Move the deadline "
         "on the meeting first."
     )
@@ -362,3 +364,68 @@ def test_invite_action_reports_each_failure_beside_the_ones_sent(
     assert [m.to for m in sent] == [["carrington@caricom.example"]]
     statuses = Delegation.objects.filter(meeting=open_meeting).values_list("status", flat=True)
     assert list(statuses) == ["invited", "invited"]
+
+
+# --- meetings ----------------------------------------------------------------------------
+
+
+def test_make_this_the_current_meeting(secretariat_client, secretariat_user):
+    old = MeetingFactory(short_title="First", is_current=True)
+    geneva = MeetingFactory(short_title="Geneva", is_published=False)
+
+    done = act(secretariat_client, "meeting", "make_current", [geneva])
+
+    assert shown_messages(done) == [
+        "Geneva (1996) is now the current meeting, and it has been published: the public "
+        "site's home page and the registration desk show it."
+    ]
+    assert list(Meeting.objects.filter(is_current=True)) == [geneva]
+    old.refresh_from_db()
+    assert old.is_current is False
+    assert geneva.history.first().history_user == secretariat_user
+    again = act(secretariat_client, "meeting", "make_current", [geneva])
+    assert shown_messages(again) == [
+        "Geneva (1996) is now the current meeting: the public site's home page and the "
+        "registration desk show it."
+    ]
+
+
+def test_make_current_takes_exactly_one_meeting(secretariat_client):
+    first = MeetingFactory(is_current=True)
+    second = MeetingFactory()
+
+    done = act(secretariat_client, "meeting", "make_current", [first, second])
+
+    assert shown_messages(done) == ["Select exactly one meeting to make it the current meeting."]
+    assert list(Meeting.objects.filter(is_current=True)) == [first]
+
+
+def test_view_on_site_opens_the_meetings_public_page(secretariat_client):
+    meeting = MeetingFactory(slug="geneva-2026")
+    change = secretariat_client.get(
+        reverse("admin:delegations_meeting_change", args=[meeting.pk])
+    ).content.decode()
+    link = re.search(r'<a href="([^"]*)" class="viewsitelink">', change).group(1)
+
+    assert link == "/meetings/geneva-2026/"
+    assert secretariat_client.get(link).status_code == 200
+
+
+def test_an_unpublished_meeting_offers_no_view_on_site(secretariat_client):
+    meeting = MeetingFactory(is_published=False)
+    change = secretariat_client.get(
+        reverse("admin:delegations_meeting_change", args=[meeting.pk])
+    ).content.decode()
+    assert "viewsitelink" not in change
+
+
+def test_invite_to_a_meeting_that_is_over_warns(secretariat_client):
+    meeting = MeetingFactory(short_title="Second Meeting", registration_deadline=None)
+    organization = OrganizationFactory(name="League of Arab States", acronym="LAS")
+    done = act(
+        secretariat_client, "organization", "invite", [organization], meeting=meeting.pk, apply="1"
+    )
+    assert shown_messages(done)[0] == (
+        "Second Meeting (1996) ended on 16 February 1996: the links open the registration "
+        "read-only; credentials can still be sent."
+    )

@@ -1,8 +1,10 @@
 import datetime
+import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from delegations.models import Delegation, Meeting, Official, Participant, fold
 from tests.factories import (
@@ -206,3 +208,74 @@ def test_delegations_for_list_in_protocol_order_with_fixed_queries(django_assert
             for d in Delegation.objects.filter(meeting=meeting).for_list()
         ]
     assert rows == [("Middle Community", 2), ("Alpha League", 2), ("Zeta Union", 2)]
+
+
+GENEVA = zoneinfo.ZoneInfo("Europe/Zurich")
+
+
+def geneva_meeting(**fields):
+    """Three summer days at the Palais des Nations (daylight-saving time: UTC+2)."""
+    return MeetingFactory.build(
+        venue="Palais des Nations",
+        city="Geneva",
+        time_zone="Europe/Zurich",
+        start_date=datetime.date(2026, 7, 6),
+        end_date=datetime.date(2026, 7, 8),
+        paper=Meeting.Paper.A4,
+        **fields,
+    )
+
+
+def test_a_deadline_on_the_meetings_last_evening_is_accepted():
+    meeting = geneva_meeting(
+        registration_deadline=datetime.datetime(2026, 7, 8, 23, 59, tzinfo=GENEVA)
+    )
+    meeting.full_clean()
+
+
+def test_a_deadline_after_the_meetings_last_day_is_refused_beside_the_field():
+    # 22:30 UTC on the last day is already the next morning in Geneva.
+    meeting = geneva_meeting(
+        registration_deadline=datetime.datetime(2026, 7, 8, 22, 30, tzinfo=datetime.UTC)
+    )
+    with pytest.raises(ValidationError) as error:
+        meeting.full_clean()
+    assert error.value.error_dict["registration_deadline"][0].code == "deadline_after_meeting"
+    assert error.value.message_dict == {
+        "registration_deadline": [
+            "The registration deadline must fall on or before the meeting's last day, "
+            "8 July 2026 (Europe/Zurich)."
+        ]
+    }
+
+
+def test_a_meeting_is_over_once_its_last_day_has_ended_in_its_own_zone(monkeypatch):
+    meeting = geneva_meeting()
+    monkeypatch.setattr(
+        timezone, "now", lambda: datetime.datetime(2026, 7, 8, 21, 59, tzinfo=datetime.UTC)
+    )
+    assert not meeting.is_over  # 23:59 in Geneva
+    monkeypatch.setattr(
+        timezone, "now", lambda: datetime.datetime(2026, 7, 8, 22, 0, tzinfo=datetime.UTC)
+    )
+    assert meeting.is_over  # midnight in Geneva, still 8 July in UTC
+    assert meeting.registration_closed  # even without a deadline
+
+
+def test_a_meeting_that_has_not_ended_keeps_registration_open_without_a_deadline(monkeypatch):
+    meeting = geneva_meeting()
+    monkeypatch.setattr(
+        timezone, "now", lambda: datetime.datetime(2026, 7, 7, 9, 0, tzinfo=datetime.UTC)
+    )
+    assert not meeting.is_over
+    assert not meeting.registration_closed
+
+
+def test_a_meetings_page_on_the_site_is_its_public_page():
+    assert MeetingFactory(slug="geneva-2026").get_absolute_url() == "/meetings/geneva-2026/"
+
+
+def test_a_meeting_prints_on_letter_unless_it_says_a4():
+    assert MeetingFactory().paper == "letter"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MeetingFactory(paper="legal")

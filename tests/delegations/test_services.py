@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from delegations import services
-from delegations.models import Delegation, Official, Participant
+from delegations.models import Delegation, Meeting, Official, Participant
 from delegations.services import Entry
 from tests.factories import (
     DelegationFactory,
+    MeetingFactory,
     OfficialFactory,
     OrganizationFactory,
     ParticipantFactory,
@@ -456,3 +457,53 @@ def test_the_invitation_gives_the_deadline_in_the_meetings_own_time(geneva, serv
     sentence = "until 15 June 2026, 18:00 (Geneva time)."
     assert sentence in " ".join(message.body.split())
     assert sentence in " ".join(message.alternatives[0][0].split())
+
+
+# --- the meeting is over ---------------------------------------------------------------
+
+
+def test_registration_closes_once_the_meeting_is_over_even_without_a_deadline():
+    delegation = DelegationFactory(
+        meeting__end_date=datetime.date(1996, 2, 16), meeting__registration_deadline=None
+    )
+    services.link_issue(delegation=delegation)
+    delegation.refresh_from_db()
+    assert services.registration_refusal(delegation) == (
+        "The meeting ended on 16 February 1996; the registration can no longer be changed. "
+        "Your credentials can still be sent."
+    )
+    with pytest.raises(ValidationError) as error:
+        services.registration_save(
+            delegation=delegation, details=DETAILS, entries=[], version=delegation.version
+        )
+    assert error.value.code == "registration_closed"
+
+
+# --- the current meeting ---------------------------------------------------------------
+
+
+def test_making_a_meeting_current_unsets_the_other_and_publishes_it():
+    user = UserFactory(username="secretary")
+    old = MeetingFactory(is_current=True)
+    draft = MeetingFactory(is_published=False)
+
+    returned = services.meeting_make_current(meeting=draft, by=user)
+
+    assert returned is draft
+    assert (draft.is_current, draft.is_published) == (True, True)
+    assert list(Meeting.objects.filter(is_current=True)) == [draft]
+    old.refresh_from_db()
+    assert old.is_current is False
+    assert old.is_published is True
+    latest = draft.history.first()
+    assert (latest.history_user, latest.history_change_reason) == (
+        user,
+        "Made the current meeting",
+    )
+    assert old.history.first().history_change_reason == "Another meeting was made current"
+
+
+def test_making_the_current_meeting_current_again_changes_nothing_else():
+    meeting = MeetingFactory(is_current=True)
+    services.meeting_make_current(meeting=meeting)
+    assert list(Meeting.objects.filter(is_current=True)) == [meeting]

@@ -134,7 +134,7 @@ def test_after_the_deadline_the_registration_is_read_only(client, invited):
     html = response.content.decode()
     assert "Registration closed on 9 January 2026, 18:00 (New York time)." in html
     assert "<td>H.E. Mr. Salim Ahmed Salim</td>" in html
-    assert "<form" not in html.split('id="main"')[1]
+    assert "Save the registration" not in html.split('id="main"')[1]
     posted = client.post(url(token), form_data(delegation, [{"family_name": "Late"}]))
     assert posted.status_code == 403
     assert Official.objects.filter(family_name="Late").count() == 0
@@ -354,6 +354,8 @@ def make_registered(size):
     """A delegation with ``size`` participants and twice as many known officials."""
     delegation = DelegationFactory(
         seats_allowed=size + 1,
+        meeting__start_date=timezone.localdate() + datetime.timedelta(days=30),
+        meeting__end_date=timezone.localdate() + datetime.timedelta(days=31),
         meeting__registration_deadline=timezone.now() + datetime.timedelta(days=1),
     )
     for n in range(size):
@@ -377,3 +379,43 @@ def test_confirmation_page_queries_do_not_grow(client, django_assert_num_queries
     with django_assert_num_queries(2):
         response = client.get(url(token, "done"))
     assert len(response.context["participants"]) == size
+
+
+# --- a meeting that is over --------------------------------------------------------------
+
+OVER = (
+    "The meeting ended on 16 February 1996; the registration can no longer be changed. "
+    "Your credentials can still be sent."
+)
+
+
+@pytest.fixture
+def past():
+    """A delegation of a meeting that ended on 16 February 1996, with no deadline set."""
+    delegation = DelegationFactory(meeting__registration_deadline=None)
+    return delegation, services.link_issue(delegation=delegation)
+
+
+def test_the_registration_of_a_meeting_that_is_over_says_so_and_what_still_works(client, past):
+    delegation, token = past
+    credentials_link = f'<a href="{url(token, "credentials")}">'
+
+    page = client.get(url(token))
+    posted = client.post(url(token), {})
+    done = client.get(url(token, "done")).content.decode()
+    credentials = client.get(url(token, "credentials")).content.decode()
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'<div class="alert alert-info" role="status">{OVER}</div>' in html
+    assert credentials_link in html
+    assert "Save the registration" not in html
+    assert posted.status_code == 403
+    assert f'<div class="alert alert-info" role="status">{OVER}</div>' in done
+    assert credentials_link in done
+    assert "Change the registration" not in done
+    assert f'<div class="alert alert-info" role="status">{OVER}</div>' in credentials
+    assert '<button type="submit" class="btn btn-primary">Send the credentials</button>' in (
+        credentials
+    )
+    assert client.get(url(token, "decline")).content.decode().count(OVER) == 1
