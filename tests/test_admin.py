@@ -492,6 +492,8 @@ def meeting_form(meeting, **changes):
         "registration_deadline_1": "",
         "seats_per_delegation": meeting.seats_per_delegation,
         "is_published": "on",
+        "paper": meeting.paper,
+        "background": meeting.background,
     }
     return data | changes
 
