@@ -1,8 +1,6 @@
 import datetime
-import importlib
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 
 from agenda.models import AgendaItem, Room, Session
@@ -142,19 +140,3 @@ def test_seed_keeps_an_edited_background():
     seed_meeting()
     meeting.refresh_from_db()
     assert meeting.background == "## Our own text"
-
-
-def test_a_1996_meeting_loaded_before_backgrounds_gets_its_page_once():
-    migration = importlib.import_module("agenda.migrations.0003_meeting_background_1996")
-    meeting, _created = seed_meeting()
-    Meeting.objects.filter(pk=meeting.pk).update(background="")
-
-    migration.fill_background(apps, None)
-    meeting.refresh_from_db()
-    assert meeting.background == migration.BACKGROUND
-    assert "\n## Four principles\n" in meeting.background
-
-    Meeting.objects.filter(pk=meeting.pk).update(background="## Edited")
-    migration.fill_background(apps, None)
-    meeting.refresh_from_db()
-    assert meeting.background == "## Edited"

@@ -33,7 +33,7 @@ START = datetime.date(YEAR, 7, 6)
 
 
 @pytest.fixture
-def secretary(db):
+def secretary(staff_groups):
     user = UserFactory(username="secretary", is_staff=True)
     user.groups.add(Group.objects.get(name=SECRETARIAT))
     return user
