@@ -2,10 +2,19 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from agenda.desk import REGISTRATION_DESK
 from delegations.groups import SECRETARIAT
 from tests.factories import MeetingFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request through LocaleMiddleware leaves its language active in the thread: put
+    back the default, so that a test after an Arabic page does not run in Arabic."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

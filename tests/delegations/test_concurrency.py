@@ -100,8 +100,8 @@ def test_participant_save_gives_the_last_seat_once_on_its_own():
     assert Participant.objects.filter(delegation=delegation).count() == 3
 
 
-def test_many_focal_points_saving_the_same_registration_exactly_one_wins():
-    delegation = DelegationFactory(seats_allowed=2)
+def test_many_focal_points_saving_the_same_registration_exactly_one_wins(open_meeting):
+    delegation = DelegationFactory(meeting=open_meeting, seats_allowed=2)
     services.link_issue(delegation=delegation)
     head = OfficialFactory(organization=delegation.organization)
     version = services.registration_save(
