@@ -350,6 +350,21 @@ def inscription_withdraw(*, inscription):
     return inscription
 
 
+@transaction.atomic
+def inscription_withdraw_by_focal_point(*, inscription, delegation):
+    """A focal point withdraws one of its delegation's waiting inscriptions through its
+    private link: refused when the delegation may not act on the lists any more
+    (``inscription_refusal``) or the inscription is another delegation's."""
+    refusal = inscription_refusal(delegation)
+    if refusal:
+        raise ValidationError(refusal, code="inscription_refused")
+    if inscription.delegation_id != delegation.pk:
+        raise ValidationError(
+            _("This inscription is not your delegation's."), code="not_own_inscription"
+        )
+    return inscription_withdraw(inscription=inscription)
+
+
 # --- Seating by lot ------------------------------------------------------------------------
 
 

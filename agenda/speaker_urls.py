@@ -12,4 +12,9 @@ app_name = "speakers"
 
 urlpatterns = [
     path("<str:token>/speakers/", views.speakers_focal_point, name="focal_point"),
+    path(
+        "<str:token>/speakers/<int:pk>/withdraw/",
+        views.speakers_focal_point_withdraw,
+        name="focal_point_withdraw",
+    ),
 ]

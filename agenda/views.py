@@ -8,6 +8,7 @@ functions so that caching and conditional-GET decorators can wrap them.
 import datetime
 import functools
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Min
 from django.http import Http404, HttpResponse, JsonResponse
@@ -300,12 +301,40 @@ def speakers_focal_point(request, delegation, token):
     context = {
         "delegation": delegation,
         "meeting": meeting,
+        "token": token,
         "form": form,
         "refusal": refusal,
         "own": own,
         "places": _places(own),
     }
     return render(request, "agenda/speakers_focal_point.html", context)
+
+
+@private_link(methods=("POST",))
+def speakers_focal_point_withdraw(request, delegation, token, pk):
+    """A focal point withdraws one of its own waiting inscriptions; another delegation's
+    inscription is not found (404), whatever its number."""
+    inscription = get_object_or_404(
+        Inscription.objects.select_related("speakers_list__agenda_item"),
+        pk=pk,
+        delegation=delegation,
+    )
+    try:
+        services.inscription_withdraw_by_focal_point(
+            inscription=inscription, delegation=delegation
+        )
+    except ValidationError as error:
+        if getattr(error, "code", None) == "inscription_refused":
+            context = {"reason": error.messages[0], "delegation": delegation}
+            return render(request, "agenda/speakers_closed.html", context, status=403)
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Withdrawn: your delegation's inscription on %(item)s.")
+            % {"item": inscription.speakers_list.agenda_item},
+        )
+    return redirect("speakers:focal_point", token=token)
 
 
 def _places(own):

@@ -86,6 +86,9 @@ MATRIX = {
     "registration:done": (["token"], None),
     "registration:decline": (["token"], None),
     "speakers:focal_point": (["token"], None),
+    # POST only, by token and inscription: tests/agenda/test_speakers.py refuses another
+    # delegation's inscription, GET, unknown and revoked links.
+    "speakers:focal_point_withdraw": (["token", "inscription"], None),
     "registration:credentials": (["token"], None),
     "registration:credentials_file": (["token"], None),
 }

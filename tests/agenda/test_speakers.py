@@ -493,3 +493,83 @@ def test_query_counts_do_not_grow_with_the_list(
     assert response.status_code == 200
     if page == "public":
         assert len(response.context["rows"]) == sized_list["size"]  # one withdrawn, one reply
+
+
+# ---------------------------------------------------------------- a focal point withdraws
+
+
+def withdraw_url(token, inscription):
+    return reverse("speakers:focal_point_withdraw", args=[token, inscription.pk])
+
+
+def test_focal_point_withdraws_its_own_waiting_inscription(client, meeting, item, own):
+    delegation_, head, token = own
+    inscription = services.inscription_add(agenda_item=item, delegation=delegation_, speaker=head)
+    page = client.get(focal_url(token)).content.decode()
+    assert f'action="{withdraw_url(token, inscription)}"' in page
+    response = client.post(withdraw_url(token, inscription), follow=True)
+    assert response.redirect_chain == [(focal_url(token), 302)]
+    inscription.refresh_from_db()
+    assert (inscription.status, inscription.position) == (Inscription.Status.WITHDRAWN, None)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Withdrawn: your delegation's inscription on 3. Peace-keeping."
+    ]
+    assert response.context["own"] == []
+    assert "Your delegation is not inscribed on any list yet." in response.content.decode()
+
+
+def test_focal_point_cannot_withdraw_another_delegations_inscription(
+    client, meeting, item, own, five
+):
+    _delegation, _head, token = own
+    stranger = five["A"]
+    # A crafted POST: the number of another delegation's inscription under this link.
+    assert client.post(withdraw_url(token, stranger)).status_code == 404
+    stranger.refresh_from_db()
+    assert stranger.status == Inscription.Status.INSCRIBED
+
+
+def test_the_service_refuses_another_delegations_inscription(meeting, item, own, five):
+    delegation_, _head, _token = own
+    with pytest.raises(ValidationError) as error:
+        services.inscription_withdraw_by_focal_point(inscription=five["A"], delegation=delegation_)
+    assert error.value.code == "not_own_inscription"
+    assert Inscription.objects.get(pk=five["A"].pk).status == Inscription.Status.INSCRIBED
+
+
+def test_an_inscription_that_has_the_floor_is_not_withdrawn(client, meeting, item, own):
+    delegation_, _head, token = own
+    inscription = services.inscription_add(agenda_item=item, delegation=delegation_)
+    services.inscription_call(inscription=inscription)
+    page = client.get(focal_url(token)).content.decode()
+    assert withdraw_url(token, inscription) not in page
+    response = client.post(withdraw_url(token, inscription), follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Only a waiting inscription can be withdrawn."
+    ]
+    inscription.refresh_from_db()
+    assert inscription.status == Inscription.Status.SPEAKING
+
+
+def test_withdrawing_after_the_meeting_is_refused(client, meeting, item, own, monkeypatch):
+    delegation_, _head, token = own
+    inscription = services.inscription_add(agenda_item=item, delegation=delegation_)
+    monkeypatch.setattr(
+        timezone, "now", lambda: datetime.datetime(1996, 2, 17, 5, tzinfo=datetime.UTC)
+    )
+    assert withdraw_url(token, inscription) not in client.get(focal_url(token)).content.decode()
+    response = client.post(withdraw_url(token, inscription))
+    assert response.status_code == 403
+    inscription.refresh_from_db()
+    assert inscription.status == Inscription.Status.INSCRIBED
+
+
+def test_withdrawing_answers_post_only_and_checks_the_link(client, meeting, item, own):
+    delegation_, _head, token = own
+    inscription = services.inscription_add(agenda_item=item, delegation=delegation_)
+    assert client.get(withdraw_url(token, inscription)).status_code == 405
+    assert client.post(withdraw_url("not-a-token", inscription)).status_code == 404
+    delegation_services.link_revoke(delegation=delegation_)
+    assert client.post(withdraw_url(token, inscription)).status_code == 410
+    inscription.refresh_from_db()
+    assert inscription.status == Inscription.Status.INSCRIBED

@@ -419,3 +419,29 @@ def test_the_registration_of_a_meeting_that_is_over_says_so_and_what_still_works
         credentials
     )
     assert client.get(url(token, "decline")).content.decode().count(OVER) == 1
+
+
+def speakers_link(token):
+    # By path, not reverse("speakers:…"): the agenda app serves it, and these tests are
+    # about what the registration pages show.
+    text = "Inscribe your delegation on the speakers' lists"
+    return f'<a href="/register/{token}/speakers/">{text}</a>'
+
+
+def test_the_registration_and_its_confirmation_link_to_the_speakers_page(client, invited):
+    delegation, token = invited
+    assert speakers_link(token) in client.get(url(token)).content.decode()
+    services.registration_save(
+        delegation=delegation,
+        details={"focal_point_name": "Amina Diallo", "focal_point_email": "focal@oau.example"},
+        entries=[Entry(official=official(delegation, "Salim"), role="head")],
+        version=delegation.version,
+    )
+    assert speakers_link(token) in client.get(url(token, "done")).content.decode()
+
+
+def test_a_declined_delegation_is_not_sent_to_the_speakers_page(client, invited):
+    delegation, token = invited
+    services.delegation_decline(delegation=delegation, version=delegation.version)
+    assert speakers_link(token) not in client.get(url(token, "done")).content.decode()
+    assert speakers_link(token) not in client.get(url(token)).content.decode()
