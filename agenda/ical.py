@@ -29,14 +29,14 @@ def session_location(session):
     return ", ".join(part for part in parts if part)
 
 
-def session_description(session, *, url):
+def session_description(session, *, url, pending):
     lines = [session.get_kind_display()]
     items = [str(item.agenda_item) for item in session.items.all()]
     if items:
         lines.append(_("Agenda items: %(items)s") % {"items": "; ".join(items)})
     if session.chair:
         lines.append(_("Chair: %(chair)s") % {"chair": session.chair.full_name})
-    if session.is_provisional:
+    if pending:
         lines.append(_("Provisional: times and room not yet confirmed."))
     if session.notes:
         lines.append(session.notes)
@@ -44,7 +44,10 @@ def session_description(session, *, url):
     return "\n".join(lines)
 
 
-def session_event(session, *, url, stamp):
+def session_event(session, *, url, stamp, meeting_over=False):
+    """The session as a VEVENT. Once the meeting is over an unconfirmed session is not
+    pending any more: it is neither TENTATIVE nor marked provisional (nor CONFIRMED)."""
+    pending = session.is_provisional and not meeting_over
     event = Event()
     event.add("uid", session_uid(session))
     event.add("dtstamp", stamp)
@@ -54,9 +57,12 @@ def session_event(session, *, url, stamp):
     location = session_location(session)
     if location:
         event.add("location", location)
-    event.add("description", session_description(session, url=url))
+    event.add("description", session_description(session, url=url, pending=pending))
     event.add("url", url)
-    event.add("status", "TENTATIVE" if session.is_provisional else "CONFIRMED")
+    if pending:
+        event.add("status", "TENTATIVE")
+    elif not session.is_provisional:
+        event.add("status", "CONFIRMED")
     event.add("categories", [session.get_kind_display()])
     return event
 
@@ -72,8 +78,10 @@ def programme_calendar(meeting, sessions, *, url_for):
     calendar.add("x-wr-calname", meeting.short_title)
     calendar.add("x-wr-timezone", meeting.time_zone)
     stamp = timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
+    over = meeting.is_over
     for session in sessions:
-        calendar.add_component(session_event(session, url=url_for(session), stamp=stamp))
+        event = session_event(session, url=url_for(session), stamp=stamp, meeting_over=over)
+        calendar.add_component(event)
     # Only the transitions around the meeting: a small VTIMEZONE that still covers a
     # session moved a few days later.
     calendar.add_missing_timezones(

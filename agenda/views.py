@@ -240,6 +240,13 @@ def programme_json(request, meeting, context):
 def participants(request, meeting, context):
     delegations = Delegation.objects.filter(meeting=meeting).active().with_heads()
     context["rows"] = [(d, d.heads[0] if d.heads else None) for d in delegations]
+    # What the page says of the order must be the order it uses (``in_protocol_order``):
+    # the protocol order the secretariat set, then the rest alphabetically.
+    placed = sum(d.protocol_order is not None for d, _head in context["rows"])
+    if placed == len(context["rows"]):
+        context["order"] = "protocol"
+    else:
+        context["order"] = "mixed" if placed else "alphabetical"
     return render(request, "agenda/participants.html", context)
 
 

@@ -231,9 +231,37 @@ def test_programme_lists_every_session_by_day(client, meeting):
     assert page.index("Principles for improved cooperation") < page.index(
         "Friday, 16 February 1996"
     )
-    assert "10:00–11:00 Opening of the meeting Opening Provisional" in page
+    # The meeting ended in 1996: its unconfirmed times are history, not pending changes.
+    assert (
+        "10:00–11:00 Opening of the meeting Opening Item 1: Opening of the meeting Conference"
+        in page
+    )
+    assert "Provisional" not in page
+    assert "may still change" not in page
+    assert (
+        "Times are New York time. The meeting is over: this is the programme as last published."
+        in page
+    )
     assert "Item 2: Evolving patterns of cooperation Conference Room 4" in page
-    assert "Times are New York time." in page
+
+
+def test_before_the_meeting_ends_unconfirmed_sessions_are_provisional(client, meeting, frozen_now):
+    frozen_now(at(15, 12))
+    page = text(client.get("/agenda/"))
+    assert (
+        "10:00–11:00 Opening of the meeting Opening Provisional Item 1: Opening of the meeting"
+        in page
+    )
+    assert "Times are New York time. Sessions marked provisional may still change" in page
+    session = Session.objects.get(meeting=meeting, title="Principles for improved cooperation")
+    assert "Provisional: times and room not yet confirmed." in text(
+        client.get(f"/agenda/sessions/{session.pk}/")
+    )
+    event = Calendar.from_ical(client.get(f"/agenda/sessions/{session.pk}.ics").content).walk(
+        "VEVENT"
+    )[0]
+    assert str(event["STATUS"]) == "TENTATIVE"
+    assert "Provisional: times and room not yet confirmed." in str(event["DESCRIPTION"])
 
 
 def test_programme_filtered_by_agenda_item(client, meeting):
@@ -311,7 +339,7 @@ def test_session_page(client, meeting):
     response = client.get(f"/agenda/sessions/{session.pk}/")
     assert response.status_code == 200
     page = text(response)
-    assert "Provisional: times and room not yet confirmed." in page
+    assert "Provisional" not in page
     assert (
         "When Thursday, 15 February 1996, 15:00–18:00 (New York time) "
         "Kind Working session "
@@ -353,12 +381,34 @@ def test_participants_in_protocol_order_with_heads_and_titles(client, meeting):
     assert len(organizations) == 14
     assert "Organization of African Unity" not in organizations
     page = text(response)
-    assert "14 organizations take part" in page
+    assert (
+        "14 organizations take part, listed with their heads of delegation: first in the "
+        "protocol order set by the secretariat, then in alphabetical order."
+    ) in page
     assert "Wilhelm Höynck Secretary-General" in page
     assert (
         "H.E. Mr. Francesco Paolo Fulci (Italy) Permanent Representative of Italy to the United "
         "Nations Representing: The presidency of the European Union"
     ) in page
+
+
+def test_participants_say_the_order_they_are_in(client, meeting):
+    """The seed sets no protocol order: the list is alphabetical and must say so."""
+    page = text(client.get("/participants/"))
+    assert (
+        "15 organizations take part, listed in alphabetical order with their heads of delegation."
+    ) in page
+    assert "protocol order" not in page
+    delegations = Delegation.objects.filter(meeting=meeting).order_by("-organization__sort_name")
+    for number, delegation in enumerate(delegations, start=1):
+        delegation.protocol_order = number
+        delegation.save(update_fields=["protocol_order"])
+    response = client.get("/participants/")
+    organizations = re.findall(r'<th scope="row">\s*([^<(]+?)\s*[<(]', response.content.decode())
+    assert organizations[0] == delegations[0].organization.display_name
+    assert (
+        "15 organizations take part, listed in protocol order with their heads of delegation."
+    ) in text(response)
 
 
 def test_participants_show_no_contact_details_and_only_live_heads(client):
@@ -454,13 +504,14 @@ def test_programme_ics_parses_with_every_session_at_new_york_time(client, meetin
     assert opening.decoded("DTEND") == at(15, 11)
     assert opening.decoded("DTSTART").astimezone(datetime.UTC).hour == 15
     assert str(opening["LOCATION"]) == "Conference Room 4, United Nations Headquarters, New York"
-    assert str(opening["STATUS"]) == "TENTATIVE"
-    assert str(opening["DESCRIPTION"]).splitlines()[:4] == [
+    # Over since 1996: an unconfirmed session is neither tentative nor confirmed now.
+    assert "STATUS" not in opening
+    assert str(opening["DESCRIPTION"]).splitlines()[:3] == [
         "Opening",
         "Agenda items: 1. Opening of the meeting",
         "Chair: H.E. Mr. Boutros Boutros-Ghali",
-        "Provisional: times and room not yet confirmed.",
     ]
+    assert "Provisional" not in str(opening["DESCRIPTION"])
     assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["America/New_York"]
     session = Session.objects.get(meeting=meeting, title="Opening of the meeting")
     assert str(opening["UID"]) == f"session-{session.pk}@meetingsite"
