@@ -4,6 +4,7 @@ with the WCAG 2.2 AA tags) and kept as a screenshot."""
 
 import datetime
 import zoneinfo
+from pathlib import Path
 
 import pytest
 from icalendar import Calendar
@@ -59,7 +60,7 @@ def test_delegate_on_a_phone_reads_the_programme_and_takes_a_session_to_the_cale
         ics_link.click()
     download = download_info.value
     assert download.suggested_filename.endswith(".ics")
-    calendar = Calendar.from_ical(open(download.path(), "rb").read())
+    calendar = Calendar.from_ical(Path(download.path()).read_bytes())
     [event] = calendar.walk("VEVENT")
     assert str(event["SUMMARY"]) == "Evolving patterns of cooperation"
     assert event.decoded("DTSTART") == datetime.datetime(1996, 2, 15, 11, tzinfo=NEW_YORK)
