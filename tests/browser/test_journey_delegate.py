@@ -20,6 +20,8 @@ SEEN = {
         "when": "11:00–13:00 (New York time)",
         "ics": "Add to calendar (.ics)",
         "over": "The meeting is over: this is the programme as last published.",
+        "participants": "Participants",
+        "order": "15 organizations take part, listed in alphabetical order",
     },
     "ar": {
         "programme": "البرنامج",
@@ -28,6 +30,8 @@ SEEN = {
         "when": "11:00–13:00",
         "ics": None,
         "over": "انتهى الاجتماع: هذا هو البرنامج كما نُشر آخر مرة.",
+        "participants": "المشاركون",
+        "order": "تشارك 15 منظمة، مدرجة حسب الترتيب الأبجدي",
     },
 }
 
@@ -68,3 +72,8 @@ def test_delegate_on_a_phone_reads_the_programme_and_takes_a_session_to_the_cale
     assert str(event["LOCATION"]).startswith("Conference Room 4")
     # The meeting ended in 1996: nothing in the file says the time may still change.
     assert "STATUS" not in event
+
+    # Who takes part, in the order the page says it uses (the seed sets no protocol order).
+    page.get_by_role("navigation").get_by_role("link", name=seen["participants"]).click()
+    assert seen["order"] in page.locator("main").inner_text()
+    j.step("participants")
