@@ -383,7 +383,7 @@ def test_participants_in_protocol_order_with_heads_and_titles(client, meeting):
     page = text(response)
     assert (
         "14 organizations take part, listed with their heads of delegation: first in the "
-        "protocol order set by the secretariat, then in alphabetical order."
+        "protocol order set by the secretariat, then in English alphabetical order."
     ) in page
     assert "Wilhelm Höynck Secretary-General" in page
     assert (
@@ -396,7 +396,8 @@ def test_participants_say_the_order_they_are_in(client, meeting):
     """The seed sets no protocol order: the list is alphabetical and must say so."""
     page = text(client.get("/participants/"))
     assert (
-        "15 organizations take part, listed in alphabetical order with their heads of delegation."
+        "15 organizations take part, listed in English alphabetical order with their heads "
+        "of delegation."
     ) in page
     assert "protocol order" not in page
     delegations = Delegation.objects.filter(meeting=meeting).order_by("-organization__sort_name")

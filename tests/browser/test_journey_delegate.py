@@ -21,7 +21,7 @@ SEEN = {
         "ics": "Add to calendar (.ics)",
         "over": "The meeting is over: this is the programme as last published.",
         "participants": "Participants",
-        "order": "15 organizations take part, listed in alphabetical order",
+        "order": "15 organizations take part, listed in English alphabetical order",
     },
     "ar": {
         "programme": "البرنامج",
@@ -31,7 +31,7 @@ SEEN = {
         "ics": None,
         "over": "انتهى الاجتماع: هذا هو البرنامج كما نُشر آخر مرة.",
         "participants": "المشاركون",
-        "order": "تشارك 15 منظمة، مدرجة حسب الترتيب الأبجدي",
+        "order": "تشارك 15 منظمة، مدرجة حسب الترتيب الأبجدي الإنجليزي",
     },
 }
 
