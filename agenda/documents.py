@@ -40,6 +40,9 @@ DESK_PERMISSION = "agenda.use_desk"
 
 # Rows left empty at the foot of a sign-in sheet for delegates not on the list.
 WALK_IN_ROWS = 8
+# The listed rows printed together with the walk-in rows, so that the empty rows never fill
+# a page alone: a last page of blank lines reads as a page lost from the list.
+ROWS_KEPT_WITH_WALK_INS = 2
 
 REGISTRY = {}
 
@@ -239,10 +242,15 @@ class SignInSheet(Document):
         return f"sign-in-{self.day:%Y-%m-%d}"
 
     def get_context(self):
+        """The listed rows, then the last few of them with the walk-in rows: the template
+        keeps that second group on one page (one layout pass, the same in the browser's
+        print and in the PDF, and always the same number of walk-in rows)."""
         count = len(self.rows)
+        split = max(count - ROWS_KEPT_WITH_WALK_INS, 0)
         return {
             "rows": self.rows,
-            "table": self.html_table(self.rows),
+            "table": self.html_table(self.rows[:split]),
+            "last_rows": self.html_table(self.rows[split:]),
             "blank_rows": range(count + 1, count + 1 + WALK_IN_ROWS),
         }
 
