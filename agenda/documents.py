@@ -702,10 +702,9 @@ class CredentialsReport(Document):
 def draw_line(plan):
     """How the order of the plan was set: the lot drawn, or alphabetical order."""
     if plan.draw is None:
-        return _(
-            "No lot drawn yet: alphabetical order from the first name. The secretariat draws "
-            "the lot in the admin (Meetings, action “Draw the seating by lot”)."
-        )
+        # Paper says how the order was set; how to draw the lot is for the admin's users,
+        # and only the desk's page (its toolbar, which does not print) says it.
+        return _("No lot drawn yet: alphabetical order from the first name.")
     draw = plan.draw
     line = _("Lot drawn on %(date)s: %(name)s (seed %(seed)s).") % {
         "date": date_format(draw.drawn_at.astimezone(plan.meeting.tz), "j F Y, H:i"),
@@ -761,6 +760,7 @@ class SeatingPlanSheet(Document):
             "table_shape": self.plan.table_shape,
             "draw": self.plan.draw,
             "first_floor": len(self.plan.head_table) + 1,
+            "abbreviated": any(seat.abbreviated for seat in self.plan.seats),
         }
 
 
