@@ -2,6 +2,7 @@ import csv
 import ctypes
 import datetime
 import io
+import itertools
 import json
 import re
 import time
@@ -157,16 +158,76 @@ def test_long_sign_in_sheet_repeats_title_header_and_page_numbers(desk_client):
     )
 
     pages = pdf_pages(response.content)
-    assert len(pages) == 4
+    # Five pages, not four, since the rows are tall enough to sign in (32pt, not 24pt).
+    assert len(pages) == 5
     for number, (text, _size) in enumerate(pages, start=1):
         assert "Sign-in sheet" in text
         assert "No. Organization Name Position Signature" in text
-        assert f"Page {number} of 4" in text
+        assert f"Page {number} of 5" in text
     everyone = "".join(text for text, _size in pages)
     names = [f"H.E. Mr. Given{m} Family{d:04d}" for d in range(30) for m in range(2)]
     assert in_order(everyone, names)
     # No row is split across two pages: every name is whole on one page.
     assert all(sum(name in text for text, _size in pages) == 1 for name in names)
+
+
+def char_box(page, text):
+    """The box (left, bottom, right, top), in points, of the first character of ``text``."""
+    textpage = page.get_textpage()
+    index, _count = textpage.search(text, match_case=True).get_next()
+    return textpage.get_charbox(index)
+
+
+@pytest.mark.parametrize(("paper", "size"), [("letter", LETTER), ("a4", A4)])
+def test_the_signature_column_is_a_third_of_the_width_and_rows_are_tall(
+    desk_client, meeting, paper, size
+):
+    session = working_sessions(meeting)[0]
+    response = desk_client.get(
+        reverse("desk:sign_in_session", args=[session.pk]), {"format": "pdf", "paper": paper}
+    )
+
+    page = pypdfium2.PdfDocument(response.content)[0]
+    margin = 0.6 * 72  # the page's left and right margins (templates/documents/base.html)
+    width = size[0] - 2 * margin
+    padding = 4  # a cell's padding before its heading (templates/documents/_print.css)
+    column = size[0] - margin - (char_box(page, "Signature")[0] - padding)
+    assert width / 3 - 1 <= column <= width / 2
+    # The table stays within the margins: the position heading is left of the signature's.
+    assert char_box(page, "Position")[0] < char_box(page, "Signature")[0]
+    # One row to the next (the numbers in the first column): room to sign, 11 mm at least.
+    textpage = page.get_textpage()
+    tops = sorted(
+        {
+            round(textpage.get_charbox(index)[3])
+            for index in range(textpage.count_chars())
+            if textpage.get_text_range(index, 1).isdigit()
+            # Right-aligned in the first column (5% and its padding), clear of the names.
+            and textpage.get_charbox(index)[2] < margin + 0.05 * width + 3 * padding
+        },
+        reverse=True,
+    )
+    assert len(tops) == 4 + 8
+    assert all(upper - lower >= 31 for upper, lower in itertools.pairwise(tops))
+
+
+@pytest.mark.parametrize("delegations", range(5, 13))
+def test_walk_in_rows_never_stand_alone_on_a_page(desk_client, delegations):
+    meeting = build_meeting(delegations=delegations, members=2, sessions=1)
+    session = working_sessions(meeting)[0]
+    response = desk_client.get(
+        reverse("desk:sign_in_session", args=[session.pk]), {"format": "pdf"}
+    )
+
+    pages = pdf_pages(response.content)
+    listed = delegations * 2
+    # A page's text: the table's head, its rows, then the margins' title and page number.
+    tables = [text.split("Signature", 1)[1].split("Sign-in sheet", 1)[0] for text, _ in pages]
+    # The last page carries the last listed delegate as well as every walk-in row.
+    assert f"H.E. Mr. Given1 Family{delegations - 1:04d}" in tables[-1]
+    walk_ins = [str(number) for number in range(listed + 1, listed + 9)]
+    assert tables[-1].split()[-8:] == walk_ins
+    assert all(walk_in not in table.split() for table in tables[:-1] for walk_in in walk_ins)
 
 
 def test_sign_in_sheet_of_a_day(desk_client, meeting):
