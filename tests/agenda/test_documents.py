@@ -14,6 +14,7 @@ import segno
 from django.core.management import call_command
 from django.http import Http404
 from django.urls import get_resolver, reverse
+from django.utils import translation
 
 from agenda import desk, documents, jobs, rendering
 from agenda.models import Attendance
@@ -438,6 +439,23 @@ def test_attendance_record_lists_who_was_present_with_totals(desk_client, meetin
     assert "Attendance record" in text
 
 
+def test_a_sessions_total_prints_once_after_its_last_row(desk_client):
+    meeting = build_meeting(delegations=20, members=2, sessions=1)
+    session = working_sessions(meeting)[0]
+    for participant in Participant.objects.filter(delegation__meeting=meeting):
+        Attendance.objects.create(session=session, participant=participant)
+
+    response = desk_client.get(reverse("desk:attendance"), {"format": "pdf"})
+
+    pages = [text for text, _size in pdf_pages(response.content)]
+    assert len(pages) > 1
+    # Not at the foot of every page, where it read as the total of that page's rows.
+    assert [text.count("40 present of 40 expected") for text in pages] == [0] * (
+        len(pages) - 1
+    ) + [1]
+    assert pages[-1].index("H.E. Mr. Given1 Family0019") < pages[-1].index("40 present of 40")
+
+
 # --- Badges ----------------------------------------------------------------------------------
 
 
@@ -859,6 +877,36 @@ def test_the_1996_meeting_prints_on_letter(desk_client):
     pdf = desk_client.get(reverse("desk:sign_in_session", args=[session.pk]), {"format": "pdf"})
 
     assert {size for _text, size in pdf_pages(pdf.content)} == {LETTER}
+
+
+def test_two_badges_across_a4_as_on_letter(desk_client, meeting):
+    # Six badges a sheet, two across and three down, on either paper (the body's default
+    # margin left room for one across A4).
+    sizes = {}
+    for paper in ("letter", "a4"):
+        response = desk_client.get(reverse("desk:badges"), {"format": "pdf", "paper": paper})
+        sizes[paper] = [size for _text, size in pdf_pages(response.content)]
+    assert sizes == {"letter": [LETTER], "a4": [A4]}
+
+
+def test_arabic_name_plates_carry_the_acronym_and_centre_the_name(desk_client, meeting):
+    with translation.override("ar"):
+        content = rendering.render_pdf(documents.NamePlates(meeting), paper="a4")
+
+    page = pypdfium2.PdfDocument(content)[0]
+    textpage = page.get_textpage()
+    text = textpage.get_text_bounded()
+    acronym = meeting.delegations.order_by("pk").first().organization.acronym
+    assert text.count(acronym) == 2  # on both faces (a flex box had pushed it off the card)
+    # The lower face (the lower half of the sheet): its words centred across the card.
+    width, height = page.get_size()
+    lower = [
+        textpage.get_charbox(index)
+        for index in range(textpage.count_chars())
+        if textpage.get_charbox(index)[3] < height / 2 and not text[index].isspace()
+    ]
+    middle = (min(box[0] for box in lower) + max(box[2] for box in lower)) / 2
+    assert middle == pytest.approx(width / 2, abs=6)
 
 
 def test_name_plates_follow_the_meetings_paper(desk_client, geneva):
