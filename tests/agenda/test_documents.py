@@ -454,6 +454,7 @@ def test_a_sessions_total_prints_once_after_its_last_row(desk_client):
         len(pages) - 1
     ) + [1]
     assert pages[-1].index("H.E. Mr. Given1 Family0019") < pages[-1].index("40 present of 40")
+    assert "#}" not in "".join(pages)  # no template comment printed
 
 
 # --- Badges ----------------------------------------------------------------------------------
