@@ -555,7 +555,7 @@ class SpeakersListSheet(Document):
     template = "documents/speakers.html"
     empty_text = gettext_lazy("No delegation is inscribed yet.")
     columns = (
-        Column(gettext_lazy("No."), "number"),
+        Column(gettext_lazy("No."), "number", css_class="number"),
         Column(gettext_lazy("Organization"), "organization", cell=_with_reply_note),
         Column(gettext_lazy("Speaker"), "speaker"),
         Column(
