@@ -40,6 +40,9 @@ DESK_PERMISSION = "agenda.use_desk"
 
 # Rows left empty at the foot of a sign-in sheet for delegates not on the list.
 WALK_IN_ROWS = 8
+# The listed rows printed together with the walk-in rows, so that the empty rows never fill
+# a page alone: a last page of blank lines reads as a page lost from the list.
+ROWS_KEPT_WITH_WALK_INS = 2
 
 REGISTRY = {}
 
@@ -239,10 +242,15 @@ class SignInSheet(Document):
         return f"sign-in-{self.day:%Y-%m-%d}"
 
     def get_context(self):
+        """The listed rows, then the last few of them with the walk-in rows: the template
+        keeps that second group on one page (one layout pass, the same in the browser's
+        print and in the PDF, and always the same number of walk-in rows)."""
         count = len(self.rows)
+        split = max(count - ROWS_KEPT_WITH_WALK_INS, 0)
         return {
             "rows": self.rows,
-            "table": self.html_table(self.rows),
+            "table": self.html_table(self.rows[:split]),
+            "last_rows": self.html_table(self.rows[split:]),
             "blank_rows": range(count + 1, count + 1 + WALK_IN_ROWS),
         }
 
@@ -547,7 +555,7 @@ class SpeakersListSheet(Document):
     template = "documents/speakers.html"
     empty_text = gettext_lazy("No delegation is inscribed yet.")
     columns = (
-        Column(gettext_lazy("No."), "number"),
+        Column(gettext_lazy("No."), "number", css_class="number"),
         Column(gettext_lazy("Organization"), "organization", cell=_with_reply_note),
         Column(gettext_lazy("Speaker"), "speaker"),
         Column(
@@ -694,10 +702,9 @@ class CredentialsReport(Document):
 def draw_line(plan):
     """How the order of the plan was set: the lot drawn, or alphabetical order."""
     if plan.draw is None:
-        return _(
-            "No lot drawn yet: alphabetical order from the first name. The secretariat draws "
-            "the lot in the admin (Meetings, action “Draw the seating by lot”)."
-        )
+        # Paper says how the order was set; how to draw the lot is for the admin's users,
+        # and only the desk's page (its toolbar, which does not print) says it.
+        return _("No lot drawn yet: alphabetical order from the first name.")
     draw = plan.draw
     line = _("Lot drawn on %(date)s: %(name)s (seed %(seed)s).") % {
         "date": date_format(draw.drawn_at.astimezone(plan.meeting.tz), "j F Y, H:i"),
@@ -753,6 +760,7 @@ class SeatingPlanSheet(Document):
             "table_shape": self.plan.table_shape,
             "draw": self.plan.draw,
             "first_floor": len(self.plan.head_table) + 1,
+            "abbreviated": any(seat.abbreviated for seat in self.plan.seats),
         }
 
 

@@ -8,11 +8,28 @@ English alphabetical order, starting from the name the secretariat drew by lot
 as SVG by ``seating_svg``, in the page and in the PDF.
 """
 
+import re
 from dataclasses import dataclass, replace
 
 from delegations.models import Delegation, Official
 
 from .models import SeatingDraw
+
+# The longest name the drawing prints whole at a place: what fits inside the U along a
+# radius without reaching the middle of the table.
+LABEL_LENGTH = 12
+# Words an abbreviation leaves out ("Organization of African Unity": OAU).
+MINOR_WORDS = {"and", "for", "in", "of", "on", "the", "de", "des", "du", "et", "la", "le"}
+
+
+def abbreviation(name):
+    """``name`` when it is short, else the initials of its main words, as acronyms are
+    made ("Commonwealth Secretariat": CS)."""
+    if len(name) <= LABEL_LENGTH:
+        return name
+    words = [word for word in re.split(r"[\s\-–—/]+", name) if word]
+    initials = "".join(word[0].upper() for word in words if word.lower() not in MINOR_WORDS)
+    return initials[:LABEL_LENGTH] or name[: LABEL_LENGTH - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -28,8 +45,14 @@ class Seat:
 
     @property
     def label(self):
-        """The short name the drawing prints at the place."""
-        return self.acronym or self.name
+        """The short name the drawing prints at the place: the acronym, else a short name
+        or its initials (the table under the drawing gives the full name)."""
+        return self.acronym or abbreviation(self.name)
+
+    @property
+    def abbreviated(self):
+        """The drawing prints initials the organization does not use itself."""
+        return self.label not in (self.acronym, self.name)
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,8 @@ def seating_svg(plan):
     head_y = 64
     table_top = head_y + 70
     width = 2 * (MARGIN + 60) + GAP
-    height = table_top + depth + 110
+    # Below the foot: the chairs behind it and their "+n" (17 + 34 + 5, and 17 + 52 + 9).
+    height = table_top + depth + 82
     title = _("Seating plan: %(meeting)s") % {"meeting": plan.meeting.short_title}
     root = ET.Element(
         "svg",

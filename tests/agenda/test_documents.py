@@ -2,6 +2,7 @@ import csv
 import ctypes
 import datetime
 import io
+import itertools
 import json
 import re
 import time
@@ -13,6 +14,7 @@ import segno
 from django.core.management import call_command
 from django.http import Http404
 from django.urls import get_resolver, reverse
+from django.utils import translation
 
 from agenda import desk, documents, jobs, rendering
 from agenda.models import Attendance
@@ -157,16 +159,76 @@ def test_long_sign_in_sheet_repeats_title_header_and_page_numbers(desk_client):
     )
 
     pages = pdf_pages(response.content)
-    assert len(pages) == 4
+    # Five pages, not four, since the rows are tall enough to sign in (32pt, not 24pt).
+    assert len(pages) == 5
     for number, (text, _size) in enumerate(pages, start=1):
         assert "Sign-in sheet" in text
         assert "No. Organization Name Position Signature" in text
-        assert f"Page {number} of 4" in text
+        assert f"Page {number} of 5" in text
     everyone = "".join(text for text, _size in pages)
     names = [f"H.E. Mr. Given{m} Family{d:04d}" for d in range(30) for m in range(2)]
     assert in_order(everyone, names)
     # No row is split across two pages: every name is whole on one page.
     assert all(sum(name in text for text, _size in pages) == 1 for name in names)
+
+
+def char_box(page, text):
+    """The box (left, bottom, right, top), in points, of the first character of ``text``."""
+    textpage = page.get_textpage()
+    index, _count = textpage.search(text, match_case=True).get_next()
+    return textpage.get_charbox(index)
+
+
+@pytest.mark.parametrize(("paper", "size"), [("letter", LETTER), ("a4", A4)])
+def test_the_signature_column_is_a_third_of_the_width_and_rows_are_tall(
+    desk_client, meeting, paper, size
+):
+    session = working_sessions(meeting)[0]
+    response = desk_client.get(
+        reverse("desk:sign_in_session", args=[session.pk]), {"format": "pdf", "paper": paper}
+    )
+
+    page = pypdfium2.PdfDocument(response.content)[0]
+    margin = 0.6 * 72  # the page's left and right margins (templates/documents/base.html)
+    width = size[0] - 2 * margin
+    padding = 4  # a cell's padding before its heading (templates/documents/_print.css)
+    column = size[0] - margin - (char_box(page, "Signature")[0] - padding)
+    assert width / 3 - 1 <= column <= width / 2
+    # The table stays within the margins: the position heading is left of the signature's.
+    assert char_box(page, "Position")[0] < char_box(page, "Signature")[0]
+    # One row to the next (the numbers in the first column): room to sign, 11 mm at least.
+    textpage = page.get_textpage()
+    tops = sorted(
+        {
+            round(textpage.get_charbox(index)[3])
+            for index in range(textpage.count_chars())
+            if textpage.get_text_range(index, 1).isdigit()
+            # Right-aligned in the first column (5% and its padding), clear of the names.
+            and textpage.get_charbox(index)[2] < margin + 0.05 * width + 3 * padding
+        },
+        reverse=True,
+    )
+    assert len(tops) == 4 + 8
+    assert all(upper - lower >= 31 for upper, lower in itertools.pairwise(tops))
+
+
+@pytest.mark.parametrize("delegations", range(5, 13))
+def test_walk_in_rows_never_stand_alone_on_a_page(desk_client, delegations):
+    meeting = build_meeting(delegations=delegations, members=2, sessions=1)
+    session = working_sessions(meeting)[0]
+    response = desk_client.get(
+        reverse("desk:sign_in_session", args=[session.pk]), {"format": "pdf"}
+    )
+
+    pages = pdf_pages(response.content)
+    listed = delegations * 2
+    # A page's text: the table's head, its rows, then the margins' title and page number.
+    tables = [text.split("Signature", 1)[1].split("Sign-in sheet", 1)[0] for text, _ in pages]
+    # The last page carries the last listed delegate as well as every walk-in row.
+    assert f"H.E. Mr. Given1 Family{delegations - 1:04d}" in tables[-1]
+    walk_ins = [str(number) for number in range(listed + 1, listed + 9)]
+    assert tables[-1].split()[-8:] == walk_ins
+    assert all(walk_in not in table.split() for table in tables[:-1] for walk_in in walk_ins)
 
 
 def test_sign_in_sheet_of_a_day(desk_client, meeting):
@@ -375,6 +437,24 @@ def test_attendance_record_lists_who_was_present_with_totals(desk_client, meetin
     assert "1 present of 4 expected" in html
     assert "3 present of 4 expected" in text
     assert "Attendance record" in text
+
+
+def test_a_sessions_total_prints_once_after_its_last_row(desk_client):
+    meeting = build_meeting(delegations=20, members=2, sessions=1)
+    session = working_sessions(meeting)[0]
+    for participant in Participant.objects.filter(delegation__meeting=meeting):
+        Attendance.objects.create(session=session, participant=participant)
+
+    response = desk_client.get(reverse("desk:attendance"), {"format": "pdf"})
+
+    pages = [text for text, _size in pdf_pages(response.content)]
+    assert len(pages) > 1
+    # Not at the foot of every page, where it read as the total of that page's rows.
+    assert [text.count("40 present of 40 expected") for text in pages] == [0] * (
+        len(pages) - 1
+    ) + [1]
+    assert pages[-1].index("H.E. Mr. Given1 Family0019") < pages[-1].index("40 present of 40")
+    assert "#}" not in "".join(pages)  # no template comment printed
 
 
 # --- Badges ----------------------------------------------------------------------------------
@@ -798,6 +878,36 @@ def test_the_1996_meeting_prints_on_letter(desk_client):
     pdf = desk_client.get(reverse("desk:sign_in_session", args=[session.pk]), {"format": "pdf"})
 
     assert {size for _text, size in pdf_pages(pdf.content)} == {LETTER}
+
+
+def test_two_badges_across_a4_as_on_letter(desk_client, meeting):
+    # Six badges a sheet, two across and three down, on either paper (the body's default
+    # margin left room for one across A4).
+    sizes = {}
+    for paper in ("letter", "a4"):
+        response = desk_client.get(reverse("desk:badges"), {"format": "pdf", "paper": paper})
+        sizes[paper] = [size for _text, size in pdf_pages(response.content)]
+    assert sizes == {"letter": [LETTER], "a4": [A4]}
+
+
+def test_arabic_name_plates_carry_the_acronym_and_centre_the_name(desk_client, meeting):
+    with translation.override("ar"):
+        content = rendering.render_pdf(documents.NamePlates(meeting), paper="a4")
+
+    page = pypdfium2.PdfDocument(content)[0]
+    textpage = page.get_textpage()
+    text = textpage.get_text_bounded()
+    acronym = meeting.delegations.order_by("pk").first().organization.acronym
+    assert text.count(acronym) == 2  # on both faces (a flex box had pushed it off the card)
+    # The lower face (the lower half of the sheet): its words centred across the card.
+    width, height = page.get_size()
+    lower = [
+        textpage.get_charbox(index)
+        for index in range(textpage.count_chars())
+        if textpage.get_charbox(index)[3] < height / 2 and not text[index].isspace()
+    ]
+    middle = (min(box[0] for box in lower) + max(box[2] for box in lower)) / 2
+    assert middle == pytest.approx(width / 2, abs=6)
 
 
 def test_name_plates_follow_the_meetings_paper(desk_client, geneva):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from agenda import documents, seating, services
 from agenda.generate import generate_meeting
 from agenda.models import SeatingDraw
-from agenda.seating_svg import seating_svg
+from agenda.seating_svg import GAP, MARGIN, seating_svg
 from agenda.seed import seed_meeting
 from delegations.models import Delegation, Meeting, Organization
 from tests.factories import UserFactory
@@ -63,10 +63,12 @@ EXPECTED_1996 = [
     "Organization for Security and Co-operation in Europe",
 ]
 
-# What the drawing prints at each place: the acronym, or the name where there is none.
+# What the drawing prints at each place: the acronym, or where there is none a short name
+# (the Commonwealth Secretariat's initials: its full name, drawn along a radius, reached
+# across the middle of the horseshoe).
 LABELS_1996 = [
     "UN", "PGA", "PSC", "OAU", "OAS", "OIC", "WEU", "ASEAN", "CARICOM", "CIS",
-    "Commonwealth Secretariat", "ECOWAS", "EU", "LAS", "NATO", "OSCE",
+    "CS", "ECOWAS", "EU", "LAS", "NATO", "OSCE",
 ]  # fmt: skip
 
 
@@ -219,6 +221,47 @@ def test_names_are_escaped_in_the_svg(meeting):
     assert "<b>&EU" in labels_in_svg(svg)
 
 
+def test_a_place_without_an_acronym_is_labelled_with_initials_inside_the_drawing(meeting):
+    for shape in SeatingDraw.TableShape.values:
+        services.seating_draw(meeting=meeting, seed=1996, table_shape=shape)
+        root = ET.fromstring(seating_svg(seating.seating_plan(meeting)))
+        _x, _y, width, height = (float(v) for v in root.get("viewBox").split())
+        table = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "table")
+        table_top = float(table.get("transform").removeprefix("translate(0,").rstrip(")"))
+        label = next(t for t in table.iter(f"{SVG}text") if t.text == "CS")
+        x, y = float(label.get("x")), float(label.get("y")) + table_top
+        assert 0 < x < width and 0 < y < height
+        # Anchored inside the U, between its two arms, and short: it reads from the arm
+        # inwards and stops well before the middle (its whole name reached across it).
+        left, right = MARGIN + 60, MARGIN + 60 + GAP
+        assert left < x < right
+        assert len(label.text) <= seating.LABEL_LENGTH
+
+
+def test_an_abbreviation_is_the_initials_of_the_main_words():
+    assert seating.abbreviation("Commonwealth Secretariat") == "CS"
+    assert seating.abbreviation("Association of South-East Asian Nations") == "ASEAN"
+    assert seating.abbreviation("Holy See") == "Holy See"  # short enough to print whole
+    assert all(
+        len(seating.abbreviation(name)) <= seating.LABEL_LENGTH
+        for name in ALPHABETICAL_1996 + ["The " * 20 + "End of a very long name"]
+    )
+
+
+def test_without_a_lot_the_paper_says_so_and_gives_no_admin_instructions(desk_client, meeting):
+    response = desk_client.get(reverse("desk:seating"), {"format": "pdf"})
+    text = " ".join(" ".join(t.split()) for _size, t in pdf_pages(response.content))
+    assert "No lot drawn yet: alphabetical order from the first name." in text
+    assert "Place 4, the first name in alphabetical order, is at their right" in text
+    assert "drawn by lot" not in text
+    assert "admin" not in text
+    assert "initials" in text  # the legend explains the Commonwealth Secretariat's "CS"
+    # The desk's page keeps the hint, in its toolbar, which does not print.
+    html = desk_client.get(reverse("desk:seating")).content.decode()
+    toolbar = html[html.index('<nav class="toolbar"') : html.index("</nav>")]
+    assert "The secretariat draws the lot in the admin" in toolbar
+
+
 def test_the_seating_page(desk_client, meeting):
     services.seating_draw(meeting=meeting, seed=1996)
     response = desk_client.get(reverse("desk:seating"))
@@ -256,8 +299,8 @@ def test_the_seating_pdf(desk_client, meeting):
     assert len(pages) == 2
     assert pages[0][0] == pytest.approx((612, 792), abs=1)
     text = " ".join(" ".join(t.split()) for _size, t in pages)
-    # In the drawing (acronyms, or the name where there is none) and in the table.
-    assert text.count("Commonwealth Secretariat") == 2
+    # The drawing prints acronyms (initials where there is none); the table full names.
+    assert text.count("Commonwealth Secretariat") == 1
     assert text.count("OAU") == 2
     text = text[text.index("Place Organization") :]  # the table under the drawing
     # A row: place, name, then the acronym (or, without one, the head of delegation).
@@ -267,7 +310,18 @@ def test_the_seating_pdf(desk_client, meeting):
         for number, name in enumerate(EXPECTED_1996, start=1)
     ]
     assert positions == sorted(positions)
-    assert "Page 1 of 2" in text
+    assert "Page 2 of 2" in text  # the table in one piece on the second page
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_the_list_of_places_prints_in_one_piece(desk_client, meeting, paper):
+    services.seating_draw(meeting=meeting, seed=1996)
+    response = desk_client.get(reverse("desk:seating"), {"format": "pdf", "paper": paper})
+    (_size, drawing), (_size, table) = pdf_pages(response.content)
+    # The drawing and its legend on the first page, every place's row on the second (split,
+    # a few rows were left under the legend).
+    assert "Place Organization" not in drawing
+    assert all(name in " ".join(table.split()) for name in EXPECTED_1996)
 
 
 def test_the_name_plates_pdf(desk_client, meeting):
