@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group, Permission
 
 from agenda.desk import REGISTRATION_DESK
 from agenda.models import Session
+from delegations.models import Participant
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -61,6 +62,8 @@ def tops(page, selector):
 
 def find(j, text, *, scanner=False):
     page = j.page
+    # Scroll at once rather than smoothly, so that what is measured has stopped moving.
+    page.emulate_media(reduced_motion="reduce")
     page.locator("#desk-q").fill("")
     page.locator("#desk-q").focus()
     # A USB scanner is a keyboard: it types the badge's characters fast, then Enter.
@@ -95,6 +98,28 @@ def test_desk_journey(journey, desk_officer, size, language):
     before = counts(page)
     assert before["expected"] == before["present"] + before["absent"]
     j.step("desk")
+
+    # The arrow keys walk the list; the search stays on screen, and the focused button is
+    # never hidden under it (WCAG 2.4.11).
+    page.locator("#desk-q").focus()
+    # Going back up brings each button in from the top, where the search is.
+    for key in ["ArrowDown"] * 14 + ["ArrowUp"] * 8:
+        page.keyboard.press(key)
+    (focused, search) = boxes(page, ":focus", ".desk-search")
+    assert focused["top"] >= search["bottom"]
+    assert search["top"] >= 0 and search["bottom"] <= page.viewport_size["height"]
+    # Without JavaScript a check-in comes back to the row's anchor: the row shows below the
+    # search, not under it.
+    middle = Participant.objects.get(badge_number="96-0009")
+    page.goto("about:blank")  # a new load, not a jump within the page
+    j.goto(f"/desk/?session={opening.pk}#p{middle.pk}")
+    # The browser goes to the anchor a moment after the load.
+    page.wait_for_function(
+        "id => document.getElementById(id).getBoundingClientRect().top < innerHeight / 2",
+        arg=f"p{middle.pk}",
+    )
+    (row, search) = boxes(page, f"#p{middle.pk}", ".desk-search")
+    assert row["top"] >= search["bottom"]
 
     # An accent-free name finds the accented one.
     find(j, "hoynck")
