@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group, Permission
 
 from agenda.desk import REGISTRATION_DESK
 from agenda.models import Session
+from agenda.services import participants_version_issue
 from delegations.models import Participant
 from tests.factories import UserFactory
 
@@ -170,6 +171,13 @@ def test_desk_journey(journey, desk_officer, size, language):
     assert response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")
 
+    # The secretariat has issued the provisional list and a revision: the desk prints them.
+    meeting = opening.meeting
+    for kind in ("provisional", "revision"):
+        participants_version_issue(
+            meeting=meeting, kind=kind, user=desk_officer, base_symbol="UN-RO/1996/INF/1"
+        )
     with page.expect_navigation():
         page.locator("a[href$='/desk/documents/participants/versions/']").click()
+    assert page.locator("main table tbody tr").count() == 2
     j.step("issued-versions")
