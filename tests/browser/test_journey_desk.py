@@ -2,27 +2,15 @@
 log in, find people by name and by a scanned badge, check in, undo, print a sign-in sheet."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 
-from agenda.desk import REGISTRATION_DESK
 from agenda.models import Session
 from agenda.services import participants_version_issue
 from delegations.models import Participant
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 # WCAG 2.2's minimum is 24 px; the desk is used standing, so its own buttons are bigger.
 DESK_TARGET = 44
-
-
-@pytest.fixture
-def desk_officer(db):
-    group, _ = Group.objects.get_or_create(name=REGISTRATION_DESK)
-    group.permissions.add(Permission.objects.get(codename="use_desk"))
-    user = UserFactory(username="desk")
-    user.groups.add(group)
-    return user
 
 
 def counts(page):
@@ -75,7 +63,8 @@ def find(j, text, *, scanner=False):
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 @pytest.mark.parametrize("size", ["phone", "tablet", "desktop"])
-def test_desk_journey(journey, desk_officer, size, language):
+def test_desk_journey(journey, staff_groups, desk_user, size, language):
+    """A member of the Registration desk group (made by the migrations' own code) at the door."""
     opening = Session.objects.get(title="Opening of the meeting")
     j = journey(person="desk", size=size, language=language)
     page = j.page
@@ -175,7 +164,7 @@ def test_desk_journey(journey, desk_officer, size, language):
     meeting = opening.meeting
     for kind in ("provisional", "revision"):
         participants_version_issue(
-            meeting=meeting, kind=kind, user=desk_officer, base_symbol="UN-RO/1996/INF/1"
+            meeting=meeting, kind=kind, user=desk_user, base_symbol="UN-RO/1996/INF/1"
         )
     with page.expect_navigation():
         page.locator("a[href$='/desk/documents/participants/versions/']").click()
