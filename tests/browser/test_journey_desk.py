@@ -51,8 +51,6 @@ def tops(page, selector):
 
 def find(j, text, *, scanner=False):
     page = j.page
-    # Scroll at once rather than smoothly, so that what is measured has stopped moving.
-    page.emulate_media(reduced_motion="reduce")
     page.locator("#desk-q").fill("")
     page.locator("#desk-q").focus()
     # A USB scanner is a keyboard: it types the badge's characters fast, then Enter.
@@ -68,6 +66,8 @@ def test_desk_journey(journey, staff_groups, desk_user, size, language):
     opening = Session.objects.get(title="Opening of the meeting")
     j = journey(person="desk", size=size, language=language)
     page = j.page
+    # Scroll at once rather than smoothly, so that what is measured has stopped moving.
+    page.emulate_media(reduced_motion="reduce")
 
     j.goto("/desk/")
     assert "/desk/login/" in page.url
@@ -148,6 +148,7 @@ def test_desk_journey(journey, staff_groups, desk_user, size, language):
 
     row.locator(".desk-button").click()
     page.wait_for_selector("tr.desk-row[data-present='0']")
+    assert "desk" not in page.locator("tr.desk-row .desk-status").inner_text()
     assert counts(page) == before
     j.step("undone")
 
