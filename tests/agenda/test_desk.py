@@ -448,3 +448,32 @@ def test_the_desk_on_the_meetings_last_evening_says_nothing_of_it(
         timezone, "now", lambda: datetime.datetime(1996, 2, 16, 23, 0, tzinfo=NEW_YORK)
     )
     assert DESK_OVER not in desk_client.get(reverse("desk:index")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "current"),
+    [
+        ("desk:index", "/desk/"),
+        ("desk:documents", "/desk/documents/"),
+        ("desk:participant_versions", None),
+    ],
+)
+def test_every_desk_page_has_one_navigation_bar_marking_where_you_are(
+    desk_client, hoynck, name, current
+):
+    html = desk_client.get(reverse(name)).content.decode()
+
+    assert html.count('<nav class="site-nav desk-nav" aria-label="Registration desk">') == 1
+    marked = [
+        link
+        for link in ("/desk/", "/desk/documents/")
+        if f'href="{link}" aria-current="page"' in html
+    ]
+    assert marked == ([current] if current else [])
+    assert 'href="/static/desk/desk.css"' in html
+
+
+def test_the_desk_login_page_loads_the_desk_styles(client):
+    html = client.get(reverse("desk:login")).content.decode()
+
+    assert 'href="/static/desk/desk.css"' in html
