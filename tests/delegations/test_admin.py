@@ -429,3 +429,79 @@ def test_invite_to_a_meeting_that_is_over_warns(secretariat_client):
         "Second Meeting (1996) ended on 16 February 1996: the links open the registration "
         "read-only; credentials can still be sent."
     )
+
+
+def change_form_data(response):
+    """What the browser posts back for an admin change page as it was shown."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        forms += [formset.management_form, *formset.forms]
+    for form in forms:
+        for bound in form:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            data[bound.html_name] = "on" if value is True else value
+    return data
+
+
+def test_the_admin_saves_a_delegation_whose_focal_point_replaced_people(
+    secretariat_client, invited
+):
+    """Cancelled participants hold no seat and are no head: the read-only status in the
+    inline is read from the participant, since the form does not post it."""
+    delegation, _token = invited
+    first = [OfficialFactory(organization=delegation.organization) for _ in range(3)]
+    second = [OfficialFactory(organization=delegation.organization) for _ in range(3)]
+    details = {"focal_point_name": "Amina Diallo", "focal_point_email": "focal@oau.example"}
+    for officials in (first, second):
+        delegation.refresh_from_db()
+        services.registration_save(
+            delegation=delegation,
+            details=details,
+            entries=[
+                services.Entry(official=o, role="head" if i == 0 else "adviser")
+                for i, o in enumerate(officials)
+            ],
+            version=delegation.version,
+        )
+    assert delegation.participants.filter(status="cancelled").count() == 3
+    assert delegation.participants.count() == 6 > delegation.seats == 3
+    url = reverse("admin:delegations_delegation_change", args=[delegation.pk])
+    data = change_form_data(secretariat_client.get(url))
+    data["protocol_order"] = "7"
+
+    response = secretariat_client.post(url, data, follow=True)
+
+    assert shown_messages(response) == [
+        f'The delegation “<a href="{url}">{delegation}</a>” was changed successfully.'
+    ]
+    delegation.refresh_from_db()
+    assert delegation.protocol_order == 7
+    assert sorted(delegation.participants.values_list("role", "status")) == [
+        ("adviser", "cancelled"),
+        ("adviser", "cancelled"),
+        ("adviser", "nominated"),
+        ("adviser", "nominated"),
+        ("head", "cancelled"),
+        ("head", "nominated"),
+    ]
+
+
+def test_the_admin_still_refuses_a_second_head_among_the_active(secretariat_client, invited):
+    delegation, _token = invited
+    head, other = (ParticipantFactory(delegation=delegation, role=r) for r in ("head", "adviser"))
+    url = reverse("admin:delegations_delegation_change", args=[delegation.pk])
+    data = change_form_data(secretariat_client.get(url))
+    index = next(k for k, v in data.items() if k.endswith("-id") and v == other.pk)
+    data[index.replace("-id", "-role")] = "head"
+
+    response = secretariat_client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][0].formset.non_form_errors() == [
+        "A delegation has one head of delegation; 2 are marked."
+    ]
+    assert head.pk and delegation.participants.filter(role="head").count() == 1
