@@ -541,12 +541,24 @@ class ParticipantInline(SafeAutocompleteMixin, admin.TabularInline):
     extra = 0
 
 
+# What the admin says about a delegation's credentials, in the words of the desk's report
+# on credentials (agenda.documents.credentials_rows): both read the Credentials record
+# only. A delegation's status says nothing about it: "Accredited" means the secretariat
+# accepted its list of participants and badged them, with or without credentials yet.
+CREDENTIALS_STATES = {
+    "missing": _("Missing"),
+    "received": _("Received, not verified"),
+    "verified": _("Verified"),
+}
+
+
 def credentials_state(delegation):
+    """ "missing", "received" or "verified": a key of CREDENTIALS_STATES."""
     try:
         credentials = delegation.credentials
     except Credentials.DoesNotExist:
-        return gettext("missing")
-    return gettext("verified") if credentials.verified else gettext("received")
+        return "missing"
+    return "verified" if credentials.verified else "received"
 
 
 class CredentialsStateFilter(admin.SimpleListFilter):
@@ -556,11 +568,7 @@ class CredentialsStateFilter(admin.SimpleListFilter):
     parameter_name = "credentials"
 
     def lookups(self, request, model_admin):
-        return [
-            ("missing", _("missing")),
-            ("received", _("received, not verified")),
-            ("verified", _("verified")),
-        ]
+        return list(CREDENTIALS_STATES.items())
 
     def queryset(self, request, queryset):
         if self.value() == "missing":
@@ -662,6 +670,7 @@ class DelegationAdmin(
     inlines = [ParticipantInline]
     readonly_fields = [
         "status",
+        "credentials_state",
         "link_status",
         "link_issued_at",
         "link_revoked_at",
@@ -672,7 +681,24 @@ class DelegationAdmin(
     history_list_display = ["status", "version"]
     actions = ["send_invitation", "revoke_link", "accredit", "withdraw"]
     fieldsets = [
-        (None, {"fields": ["meeting", "organization", "status", "representing"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "meeting",
+                    "organization",
+                    "status",
+                    "credentials_state",
+                    "representing",
+                ],
+                "description": _(
+                    "Accredited: the secretariat accepted the delegation's list of "
+                    "participants and issued their badges. It says nothing about "
+                    "credentials: the credentials line says whether they are missing, "
+                    "received or verified, as the desk's report on credentials does."
+                ),
+            },
+        ),
         (_("Seats and protocol"), {"fields": ["seats_allowed", "protocol_order"]}),
         (
             _("Focal point"),
@@ -716,7 +742,7 @@ class DelegationAdmin(
 
     @admin.display(description=_("credentials"))
     def credentials_state(self, obj):
-        return credentials_state(obj)
+        return CREDENTIALS_STATES[credentials_state(obj)]
 
     @admin.display(description=_("registration link"))
     def link_status(self, obj):

@@ -1,6 +1,8 @@
 """The secretariat's registration work in the admin: invite, resend, revoke, accredit."""
 
+import csv
 import datetime
+import io
 import re
 import smtplib
 
@@ -11,9 +13,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from delegations import services
-from delegations.models import Delegation, Meeting, Participant
+from delegations.models import Credentials, Delegation, Meeting, Participant
 from tests.delegations.test_views import form_data, official
 from tests.factories import (
     DelegationFactory,
@@ -505,3 +508,56 @@ def test_the_admin_still_refuses_a_second_head_among_the_active(secretariat_clie
         "A delegation has one head of delegation; 2 are marked."
     ]
     assert head.pk and delegation.participants.filter(role="head").count() == 1
+
+
+def test_the_admin_and_the_desk_say_the_same_about_credentials(
+    secretariat_client, desk_user, secretariat_user
+):
+    """Accredited or not, a delegation's credentials are what its Credentials record
+    says, in the same words on the admin's list and in the desk's report."""
+    meeting = MeetingFactory(is_current=True)
+    missing, received, verified = (
+        DelegationFactory(meeting=meeting, status="accredited", organization__name=name)
+        for name in ("Andean Community", "Caribbean Community", "League of Arab States")
+    )
+    for delegation in (received, verified):
+        Credentials.objects.create(  # a row only: no file is written
+            delegation=delegation,
+            file="credentials/1/letter.pdf",
+            original_name="letter.pdf",
+            content_type="application/pdf",
+            size=10,
+            received=datetime.date(1996, 2, 1),
+            uploaded_at=timezone.now(),
+        )
+    services.credentials_verify(credentials=verified.credentials, by=secretariat_user)
+    page = secretariat_client.get(changelist("delegation"), {"meeting__id__exact": meeting.pk})
+    admin_says = dict(
+        re.findall(
+            r'<th class="field-organization[^"]*"><a [^>]*>([^<]*)</a></th>.*?'
+            r'<td class="field-credentials_state">([^<]*)</td>',
+            page.content.decode(),
+        )
+    )
+    desk = Client()
+    desk.force_login(desk_user)
+    report = desk.get(reverse("desk:credentials"), {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))[1:]
+    desk_says = {row[0]: row[1] for row in rows}
+
+    assert (
+        admin_says
+        == desk_says
+        == {
+            str(missing.organization): "Missing",
+            str(received.organization): "Received, not verified",
+            str(verified.organization): "Verified",
+        }
+    )
+    assert desk.get(reverse("desk:documents")).context["credentials_missing"] == [
+        str(missing.organization)
+    ]
+    filtered = secretariat_client.get(
+        changelist("delegation"), {"meeting__id__exact": meeting.pk, "credentials": "missing"}
+    )
+    assert list(filtered.context["cl"].result_list) == [missing]
