@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, localize
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -412,9 +413,34 @@ class MeetingAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, SimpleHistoryAdm
         self.message_user(request, text % {"meeting": meeting}, messages.SUCCESS)
 
 
-class OfficialInline(admin.TabularInline):
+class LabelledRowsFormSet:
+    """Names each input of an inline row after its column (the delete box included).
+
+    Django's tabular template writes each field's label once, in the column's header,
+    which no input is tied to: a screen reader meets a row of unnamed inputs (axe "label",
+    "select-name").
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            field.widget.attrs.setdefault("aria-label", capfirst(field.label))
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose every input is named by its column."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (LabelledRowsFormSet, formset), {})
+
+
+class OfficialInline(LabelledTabularInline):
+    """The organization's officials as a short table that fits 1280 px; their country and
+    telephone are on each official's own page (the change link)."""
+
     model = Official
-    fields = ["honorific", "given_name", "family_name", "position", "country", "email", "phone"]
+    fields = ["honorific", "given_name", "family_name", "position", "email"]
     extra = 0
     show_change_link = True
 
@@ -531,14 +557,19 @@ class OfficialAdmin(SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdmin
         return obj.full_name
 
 
-class ParticipantInline(SafeAutocompleteMixin, admin.TabularInline):
+class ParticipantInline(SafeAutocompleteMixin, LabelledTabularInline):
+    """Who is on the list, in what role, with which badge: a table that fits 1280 px. What
+    a participant "represents" and their special requirements are on the participant's own
+    page (the change link)."""
+
     model = Participant
     formset = ParticipantFormSet
-    fields = ["official", "role", "representing", "badge_number", "status", "special_requirements"]
+    fields = ["official", "role", "badge_number", "status"]
     # Statuses move through the actions (accredit, cancel), which record the transition.
     readonly_fields = ["status"]
     autocomplete_fields = ["official"]
     extra = 0
+    show_change_link = True
 
 
 # What the admin says about a delegation's credentials, in the words of the desk's report
