@@ -274,7 +274,7 @@ class SessionAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, SimpleHistoryAdm
         kind = obj.get_kind_display()
         if obj.is_provisional:
             kind = gettext("%(kind)s, provisional") % {"kind": kind}
-        return format_html('{}<span class="session-kind">{}</span>', obj.title, kind)
+        return format_html('{}<span class="list-detail">{}</span>', obj.title, kind)
 
     @admin.display(description=_("when (meeting's time)"), ordering="starts_at")
     def local_time(self, obj):

@@ -99,8 +99,18 @@ def test_the_secretariat_edits_draws_and_issues(journey, secretary, replaced, la
     log_in(j)
     assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
 
-    # The delegation after its focal point replaced people: saved with a change.
-    j.goto(f"/admin/delegations/delegation/{delegation.pk}/change/")
+    # The delegation after its focal point replaced people: found in the list (three of
+    # three seats taken), opened, saved with a change.
+    j.goto("/admin/delegations/delegation/")
+    whole_columns(page)
+    j.step("delegations")
+    row = page.get_by_role("row").filter(has_text="Vienna meeting")
+    assert row.locator("td.field-participant_count").inner_text() == (
+        "3 من 3" if language == "ar" else "3 of 3"
+    )
+    with page.expect_navigation():
+        row.get_by_role("link").click()
+    assert page.url.endswith(f"/admin/delegations/delegation/{delegation.pk}/change/")
     j.step("delegation")
     page.fill("#id_protocol_order", "4")
     with page.expect_navigation():

@@ -534,7 +534,7 @@ def test_the_admin_and_the_desk_say_the_same_about_credentials(
     page = secretariat_client.get(changelist("delegation"), {"meeting__id__exact": meeting.pk})
     admin_says = dict(
         re.findall(
-            r'<th class="field-organization[^"]*"><a [^>]*>([^<]*)</a></th>.*?'
+            r'<th class="field-delegation"><a [^>]*>([^<]*)<span.*?'
             r'<td class="field-credentials_state">([^<]*)</td>',
             page.content.decode(),
         )
