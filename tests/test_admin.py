@@ -638,3 +638,17 @@ def test_the_time_fields_say_whose_time_they_are(secretariat_client, geneva):
     assert add.context["adminform"].form.fields["starts_at"].help_text == (
         "The meeting's local time."
     )
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_the_sessions_list_reads_a_constant_number_of_queries(
+    secretariat_client, size, django_assert_num_queries
+):
+    meeting = MeetingFactory(is_current=True)
+    SessionFactory.create_batch(size, meeting=meeting, chair=OfficialFactory())
+    url = reverse("admin:agenda_session_changelist")
+    secretariat_client.get(url)  # the session and permissions, cached
+    with django_assert_num_queries(12):
+        response = secretariat_client.get(url)
+    listing = response.content.decode()
+    assert listing.count('<span class="list-detail">Working session, provisional</span>') == size

@@ -561,3 +561,24 @@ def test_the_admin_and_the_desk_say_the_same_about_credentials(
         changelist("delegation"), {"meeting__id__exact": meeting.pk, "credentials": "missing"}
     )
     assert list(filtered.context["cl"].result_list) == [missing]
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_the_delegations_list_reads_a_constant_number_of_queries(
+    secretariat_client, open_meeting, size, django_assert_num_queries
+):
+    for delegation in DelegationFactory.create_batch(size, meeting=open_meeting):
+        ParticipantFactory(delegation=delegation, role="head")
+        Credentials.objects.create(  # a row only: no file is written
+            delegation=delegation,
+            file="credentials/1/letter.pdf",
+            original_name="letter.pdf",
+            content_type="application/pdf",
+            size=10,
+            received=datetime.date(1996, 2, 1),
+            uploaded_at=timezone.now(),
+        )
+    secretariat_client.get(changelist("delegation"))  # the session and permissions, cached
+    with django_assert_num_queries(9):
+        response = secretariat_client.get(changelist("delegation"))
+    assert response.content.decode().count("1 of 3") == size
