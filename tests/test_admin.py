@@ -7,7 +7,6 @@ import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
-from django.utils import timezone
 from icalendar import Calendar
 
 from agenda import services as agenda_services
@@ -21,6 +20,7 @@ from agenda.models import (
 )
 from agenda.services import participants_version_issue
 from delegations.models import Credentials, Meeting, Official, Participant
+from tests.delegations.test_admin import credentials_received
 from tests.factories import (
     AgendaItemFactory,
     AttendanceFactory,
@@ -56,15 +56,7 @@ def make_one_of_each():
     participants_version_issue(
         meeting=attendance.session.meeting, kind="provisional", user=None, base_symbol="X/1"
     )
-    Credentials.objects.create(  # a row only: no file is written
-        delegation=DelegationFactory(meeting=attendance.session.meeting),
-        file="credentials/1/letter.pdf",
-        original_name="letter.pdf",
-        content_type="application/pdf",
-        size=10,
-        received=datetime.date(1996, 2, 1),
-        uploaded_at=timezone.now(),
-    )
+    credentials_received(DelegationFactory(meeting=attendance.session.meeting))
     SeatingDraw.objects.create(
         meeting=attendance.session.meeting,
         seed=1,
