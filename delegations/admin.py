@@ -583,7 +583,7 @@ CREDENTIALS_STATES = {
 
 
 def credentials_state(delegation):
-    """ "missing", "received" or "verified": a key of CREDENTIALS_STATES."""
+    """The state of the delegation's credentials, a key of CREDENTIALS_STATES."""
     try:
         credentials = delegation.credentials
     except Credentials.DoesNotExist:
