@@ -11,7 +11,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from delegations.admin import FoldedSearchMixin, MeetingTimeZoneMixin, SafeAutocompleteMixin
+from delegations.admin import (
+    FoldedSearchMixin,
+    LabelledTabularInline,
+    MeetingTimeZoneMixin,
+    SafeAutocompleteMixin,
+)
 from delegations.admin import MeetingAdmin as RegisterMeetingAdmin
 from delegations.models import Meeting
 
@@ -178,7 +183,7 @@ class AgendaItemChoiceField(forms.ModelChoiceField):
             return forms.ModelChoiceField(AgendaItem.objects.all()).to_python(value)
 
 
-class SessionItemInline(admin.TabularInline):
+class SessionItemInline(LabelledTabularInline):
     """The session's agenda items, chosen in a plain select of its meeting's items: a
     meeting has tens of items at most, which a select shows at once."""
 
@@ -311,7 +316,7 @@ class AttendanceAdmin(
         obj.__dict__.update(attendance.__dict__)
 
 
-class InscriptionInline(SafeAutocompleteMixin, admin.TabularInline):
+class InscriptionInline(SafeAutocompleteMixin, LabelledTabularInline):
     """Inscribe delegations and correct speaker or level; the order and the floor are
     handled by the buttons of the speaking order above."""
 

@@ -113,6 +113,16 @@ def _by_key(model, value):
     return model._default_manager.filter(pk=value).first()
 
 
+def _name_date_and_time(field):
+    """Name the date and the time input of a split date-time field: Django's label is
+    tied to neither (a MultiWidget has no single input to point at; axe "label")."""
+    widgets = getattr(field.widget, "widgets", ())
+    if len(widgets) == 2:
+        label = capfirst(field.label)
+        widgets[0].attrs["aria-label"] = gettext("%(field)s, date") % {"field": label}
+        widgets[1].attrs["aria-label"] = gettext("%(field)s, time") % {"field": label}
+
+
 class MeetingTimeZoneMixin:
     """Every time the admin shows or reads is in its meeting's own zone, whatever the
     server's TIME_ZONE and the browser's.
@@ -166,6 +176,7 @@ class MeetingTimeZoneMixin:
                 field.help_text = (
                     meeting.local_time_name if meeting else gettext("The meeting's local time.")
                 )
+                _name_date_and_time(field)
         return form
 
     def changelist_time_zone(self, request):
@@ -423,7 +434,11 @@ class LabelledRowsFormSet:
     def add_fields(self, form, index):
         super().add_fields(form, index)
         for field in form.fields.values():
-            field.widget.attrs.setdefault("aria-label", capfirst(field.label))
+            # A foreign key's select is wrapped (the add and change links) in a widget
+            # that renders the inner one with the inner one's own attributes.
+            for widget in (field.widget, getattr(field.widget, "widget", None)):
+                if widget is not None:
+                    widget.attrs.setdefault("aria-label", capfirst(field.label))
 
 
 class LabelledTabularInline(admin.TabularInline):
