@@ -434,6 +434,8 @@ class LabelledRowsFormSet:
     def add_fields(self, form, index):
         super().add_fields(form, index)
         for field in form.fields.values():
+            if field.widget.is_hidden or not field.label:
+                continue
             # A foreign key's select is wrapped (the add and change links) in a widget
             # that renders the inner one with the inner one's own attributes.
             for widget in (field.widget, getattr(field.widget, "widget", None)):

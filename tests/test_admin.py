@@ -1,6 +1,7 @@
 """The secretariat's admin: every page renders for the secretariat, none for strangers."""
 
 import datetime
+import re
 import zoneinfo
 
 import pytest
@@ -644,3 +645,21 @@ def test_the_sessions_list_reads_a_constant_number_of_queries(
         response = secretariat_client.get(url)
     listing = response.content.decode()
     assert listing.count('<span class="list-detail">Working session, provisional</span>') == size
+
+
+def test_every_input_of_a_session_page_has_a_name(secretariat_client):
+    """Django ties no label to a split date-time's inputs nor to an inline's cells."""
+    entry = SessionItemFactory()
+    url = reverse("admin:agenda_session_change", args=[entry.session.pk])
+    page = secretariat_client.get(url).content.decode()
+    assert 'aria-label="Starts at, date"' in page and 'aria-label="Ends at, time"' in page
+    labels = dict(re.findall(r'<(?:input|select) [^>]*name="items-0-(\w+)"([^>]*)>', page))
+    assert {
+        name: re.findall(r'aria-label="([^"]*)"', attrs) for name, attrs in labels.items()
+    } == {
+        "id": [],
+        "session": [],
+        "order": ["Order"],
+        "agenda_item": ["Agenda item"],
+        "DELETE": ["Delete"],
+    }
