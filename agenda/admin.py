@@ -11,7 +11,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from delegations.admin import FoldedSearchMixin, MeetingTimeZoneMixin, SafeAutocompleteMixin
+from delegations.admin import (
+    FoldedSearchMixin,
+    LabelledTabularInline,
+    MeetingTimeZoneMixin,
+    SafeAutocompleteMixin,
+)
 from delegations.admin import MeetingAdmin as RegisterMeetingAdmin
 from delegations.models import Meeting
 
@@ -178,7 +183,7 @@ class AgendaItemChoiceField(forms.ModelChoiceField):
             return forms.ModelChoiceField(AgendaItem.objects.all()).to_python(value)
 
 
-class SessionItemInline(admin.TabularInline):
+class SessionItemInline(LabelledTabularInline):
     """The session's agenda items, chosen in a plain select of its meeting's items: a
     meeting has tens of items at most, which a select shows at once."""
 
@@ -242,7 +247,9 @@ def rooms_for(meeting):
 
 @admin.register(Session)
 class SessionAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, SimpleHistoryAdmin):
-    list_display = ["title", "kind", "local_time", "room", "chair", "is_provisional"]
+    # Four columns fit beside the navigation and the filters at 1280 px: the kind, and
+    # whether the session is provisional, go under its title.
+    list_display = ["session", "local_time", "room", "chair"]
     list_filter = ["meeting", "kind", "room", "is_provisional"]
     list_select_related = ["meeting", "room", "chair"]
     search_fields = ["title", "notes"]
@@ -267,10 +274,19 @@ class SessionAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, SimpleHistoryAdm
             kwargs["form_class"] = RoomChoiceField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    @admin.display(description=_("session"), ordering="title")
+    def session(self, obj):
+        kind = obj.get_kind_display()
+        if obj.is_provisional:
+            kind = gettext("%(kind)s, provisional") % {"kind": kind}
+        return format_html('{}<span class="list-detail">{}</span>', obj.title, kind)
+
     @admin.display(description=_("when (meeting's time)"), ordering="starts_at")
     def local_time(self, obj):
         start, end = obj.local_start, obj.local_end
-        return f"{date_format(start, 'D j M Y')}, {start:%H:%M}–{end:%H:%M}"
+        return format_html(
+            "{}<br>{}–{}", date_format(start, "D j M Y"), f"{start:%H:%M}", f"{end:%H:%M}"
+        )
 
 
 @admin.register(Attendance)
@@ -300,7 +316,7 @@ class AttendanceAdmin(
         obj.__dict__.update(attendance.__dict__)
 
 
-class InscriptionInline(SafeAutocompleteMixin, admin.TabularInline):
+class InscriptionInline(SafeAutocompleteMixin, LabelledTabularInline):
     """Inscribe delegations and correct speaker or level; the order and the floor are
     handled by the buttons of the speaking order above."""
 

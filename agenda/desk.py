@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from delegations.admin import credentials_state
 from delegations.groups import REGISTRATION_DESK  # noqa: F401 (tests and bench import it here)
 from delegations.models import Credentials, Meeting, Participant
 from delegations.views import credentials_response
@@ -211,10 +212,12 @@ document_csp = csp_update({"style-src": [NONCE]})
 def document_list(request):
     meeting = current_meeting_or_404()
     sessions = list(Session.objects.for_desk(meeting))
+    # The admin's own reading of the Credentials record: the desk lists as missing exactly
+    # the delegations the admin shows as "Missing", accredited or not.
     missing = [
         row["organization"]
         for row in documents.credentials_rows(meeting)
-        if row["credentials"] is None
+        if credentials_state(row["delegation"]) == "missing"
     ]
     return render(
         request,

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, localize
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -112,6 +113,16 @@ def _by_key(model, value):
     return model._default_manager.filter(pk=value).first()
 
 
+def _name_date_and_time(field):
+    """Name the date and the time input of a split date-time field: Django's label is
+    tied to neither (a MultiWidget has no single input to point at; axe "label")."""
+    widgets = getattr(field.widget, "widgets", ())
+    if len(widgets) == 2:
+        label = capfirst(field.label)
+        widgets[0].attrs["aria-label"] = gettext("%(field)s, date") % {"field": label}
+        widgets[1].attrs["aria-label"] = gettext("%(field)s, time") % {"field": label}
+
+
 class MeetingTimeZoneMixin:
     """Every time the admin shows or reads is in its meeting's own zone, whatever the
     server's TIME_ZONE and the browser's.
@@ -165,6 +176,7 @@ class MeetingTimeZoneMixin:
                 field.help_text = (
                     meeting.local_time_name if meeting else gettext("The meeting's local time.")
                 )
+                _name_date_and_time(field)
         return form
 
     def changelist_time_zone(self, request):
@@ -342,15 +354,9 @@ class InviteForm(forms.Form):
 class MeetingAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, SimpleHistoryAdmin):
     meeting_path = ""
     meeting_time_fields = ["registration_deadline"]
-    list_display = [
-        "short_title",
-        "start_date",
-        "end_date",
-        "venue",
-        "registration_deadline",
-        "is_current",
-        "is_published",
-    ]
+    # Five columns fit beside the navigation and the filters at 1280 px; the venue is
+    # on the meeting's page and found by the search.
+    list_display = ["short_title", "dates", "registration_deadline", "is_current", "is_published"]
     list_filter = ["is_published", "is_current"]
     search_fields = ["title", "short_title", "venue"]
     prepopulated_fields = {"slug": ["short_title"]}
@@ -376,6 +382,11 @@ class MeetingAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, SimpleHistoryAdm
         (_("Documents and background"), {"fields": ["paper", "background"]}),
     ]
     actions = ["make_current"]
+
+    @admin.display(description=_("dates"), ordering="start_date")
+    def dates(self, obj):
+        start, end = (date_format(day, "j M Y") for day in (obj.start_date, obj.end_date))
+        return start if start == end else format_html("{} –<br>{}", start, end)
 
     def view_on_site(self, obj):
         # An unpublished meeting has no public page yet: it would answer 404.
@@ -412,9 +423,40 @@ class MeetingAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, SimpleHistoryAdm
         self.message_user(request, text % {"meeting": meeting}, messages.SUCCESS)
 
 
-class OfficialInline(admin.TabularInline):
+class LabelledRowsFormSet:
+    """Names each input of an inline row after its column (the delete box included).
+
+    Django's tabular template writes each field's label once, in the column's header,
+    which no input is tied to: a screen reader meets a row of unnamed inputs (axe "label",
+    "select-name").
+    """
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for field in form.fields.values():
+            if field.widget.is_hidden or not field.label:
+                continue
+            # A foreign key's select is wrapped (the add and change links) in a widget
+            # that renders the inner one with the inner one's own attributes.
+            for widget in (field.widget, getattr(field.widget, "widget", None)):
+                if widget is not None:
+                    widget.attrs.setdefault("aria-label", capfirst(field.label))
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose every input is named by its column."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (LabelledRowsFormSet, formset), {})
+
+
+class OfficialInline(LabelledTabularInline):
+    """The organization's officials as a short table that fits 1280 px; their country and
+    telephone are on each official's own page (the change link)."""
+
     model = Official
-    fields = ["honorific", "given_name", "family_name", "position", "country", "email", "phone"]
+    fields = ["honorific", "given_name", "family_name", "position", "email"]
     extra = 0
     show_change_link = True
 
@@ -531,22 +573,39 @@ class OfficialAdmin(SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdmin
         return obj.full_name
 
 
-class ParticipantInline(SafeAutocompleteMixin, admin.TabularInline):
+class ParticipantInline(SafeAutocompleteMixin, LabelledTabularInline):
+    """Who is on the list, in what role, with which badge: a table that fits 1280 px. What
+    a participant "represents" and their special requirements are on the participant's own
+    page (the change link)."""
+
     model = Participant
     formset = ParticipantFormSet
-    fields = ["official", "role", "representing", "badge_number", "status", "special_requirements"]
+    fields = ["official", "role", "badge_number", "status"]
     # Statuses move through the actions (accredit, cancel), which record the transition.
     readonly_fields = ["status"]
     autocomplete_fields = ["official"]
     extra = 0
+    show_change_link = True
+
+
+# What the admin says about a delegation's credentials, in the words of the desk's report
+# on credentials (agenda.documents.credentials_rows): both read the Credentials record
+# only. A delegation's status says nothing about it: "Accredited" means the secretariat
+# accepted its list of participants and badged them, with or without credentials yet.
+CREDENTIALS_STATES = {
+    "missing": _("Missing"),
+    "received": _("Received, not verified"),
+    "verified": _("Verified"),
+}
 
 
 def credentials_state(delegation):
+    """The state of the delegation's credentials, a key of CREDENTIALS_STATES."""
     try:
         credentials = delegation.credentials
     except Credentials.DoesNotExist:
-        return gettext("missing")
-    return gettext("verified") if credentials.verified else gettext("received")
+        return "missing"
+    return "verified" if credentials.verified else "received"
 
 
 class CredentialsStateFilter(admin.SimpleListFilter):
@@ -556,11 +615,7 @@ class CredentialsStateFilter(admin.SimpleListFilter):
     parameter_name = "credentials"
 
     def lookups(self, request, model_admin):
-        return [
-            ("missing", _("missing")),
-            ("received", _("received, not verified")),
-            ("verified", _("verified")),
-        ]
+        return list(CREDENTIALS_STATES.items())
 
     def queryset(self, request, queryset):
         if self.value() == "missing":
@@ -642,15 +697,14 @@ class DelegationAdmin(
     FoldedSearchMixin,
     SimpleHistoryAdmin,
 ):
-    meeting_time_fields = ["invitation_sent_at"]
+    # Six columns fit beside the navigation and the filters at 1280 px: the meeting goes
+    # under the organization, participants and seats share one, and when the invitation
+    # was sent is on the delegation's page.
     list_display = [
-        "organization",
-        "meeting",
+        "delegation",
         "status",
-        "seats",
         "participant_count",
         "link_status",
-        "invitation_sent_at",
         "credentials_state",
         "protocol_order",
     ]
@@ -662,6 +716,7 @@ class DelegationAdmin(
     inlines = [ParticipantInline]
     readonly_fields = [
         "status",
+        "credentials_state",
         "link_status",
         "link_issued_at",
         "link_revoked_at",
@@ -672,7 +727,24 @@ class DelegationAdmin(
     history_list_display = ["status", "version"]
     actions = ["send_invitation", "revoke_link", "accredit", "withdraw"]
     fieldsets = [
-        (None, {"fields": ["meeting", "organization", "status", "representing"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "meeting",
+                    "organization",
+                    "status",
+                    "credentials_state",
+                    "representing",
+                ],
+                "description": _(
+                    "Accredited: the secretariat accepted the delegation's list of "
+                    "participants and issued their badges. It says nothing about "
+                    "credentials: the credentials line says whether they are missing, "
+                    "received or verified, as the desk's report on credentials does."
+                ),
+            },
+        ),
         (_("Seats and protocol"), {"fields": ["seats_allowed", "protocol_order"]}),
         (
             _("Focal point"),
@@ -710,13 +782,20 @@ class DelegationAdmin(
             )
         )
 
+    @admin.display(description=_("delegation"), ordering="organization__sort_name")
+    def delegation(self, obj):
+        return format_html('{}<span class="list-detail">{}</span>', obj.organization, obj.meeting)
+
     @admin.display(description=_("participants"), ordering="_participant_count")
     def participant_count(self, obj):
-        return obj._participant_count
+        return gettext("%(count)d of %(seats)d") % {
+            "count": obj._participant_count,
+            "seats": obj.seats,
+        }
 
     @admin.display(description=_("credentials"))
     def credentials_state(self, obj):
-        return credentials_state(obj)
+        return CREDENTIALS_STATES[credentials_state(obj)]
 
     @admin.display(description=_("registration link"))
     def link_status(self, obj):

@@ -18,6 +18,10 @@ class ParticipantFormSet(forms.BaseInlineFormSet):
     submitted together, so two new heads of delegation or one participant too many get a
     message instead of a database error. (An official listed twice is caught by the
     model formset's own unique check.)
+
+    A row's status is the participant's own: the admin shows it read-only (it moves only
+    through the actions), so it is never in the posted data, and cancelled participants
+    hold no seat and are no head.
     """
 
     def clean(self):
@@ -29,7 +33,7 @@ class ParticipantFormSet(forms.BaseInlineFormSet):
             for form in self.forms
             if form.cleaned_data
             and not self._should_delete_form(form)
-            and form.cleaned_data.get("status") != Participant.Status.CANCELLED
+            and form.instance.status != Participant.Status.CANCELLED
         ]
         errors = roster_errors(seats=self.instance.seats, roles=roles, require_head=False)
         if errors:

@@ -1,13 +1,13 @@
 """The secretariat's admin: every page renders for the secretariat, none for strangers."""
 
 import datetime
+import re
 import zoneinfo
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
-from django.utils import timezone
 from icalendar import Calendar
 
 from agenda import services as agenda_services
@@ -21,6 +21,7 @@ from agenda.models import (
 )
 from agenda.services import participants_version_issue
 from delegations.models import Credentials, Meeting, Official, Participant
+from tests.delegations.test_admin import credentials_received
 from tests.factories import (
     AgendaItemFactory,
     AttendanceFactory,
@@ -56,15 +57,7 @@ def make_one_of_each():
     participants_version_issue(
         meeting=attendance.session.meeting, kind="provisional", user=None, base_symbol="X/1"
     )
-    Credentials.objects.create(  # a row only: no file is written
-        delegation=DelegationFactory(meeting=attendance.session.meeting),
-        file="credentials/1/letter.pdf",
-        original_name="letter.pdf",
-        content_type="application/pdf",
-        size=10,
-        received=datetime.date(1996, 2, 1),
-        uploaded_at=timezone.now(),
-    )
+    credentials_received(DelegationFactory(meeting=attendance.session.meeting))
     SeatingDraw.objects.create(
         meeting=attendance.session.meeting,
         seed=1,
@@ -397,7 +390,7 @@ def test_a_session_typed_in_the_admin_is_read_and_published_in_its_meetings_zone
     assert 'name="starts_at_1" value="10:00:00"' in html
     assert 'name="ends_at_1" value="11:30:00"' in html
     listing = secretariat_client.get(reverse("admin:agenda_session_changelist")).content.decode()
-    assert "Wed 1 Jul 2026, 10:00–11:30" in listing
+    assert "Wed 1 Jul 2026<br>10:00–11:30" in listing
 
     programme = secretariat_client.get("/meetings/geneva/agenda/").content.decode()
     assert (
@@ -638,3 +631,35 @@ def test_the_time_fields_say_whose_time_they_are(secretariat_client, geneva):
     assert add.context["adminform"].form.fields["starts_at"].help_text == (
         "The meeting's local time."
     )
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_the_sessions_list_reads_a_constant_number_of_queries(
+    secretariat_client, size, django_assert_num_queries
+):
+    meeting = MeetingFactory(is_current=True)
+    SessionFactory.create_batch(size, meeting=meeting, chair=OfficialFactory())
+    url = reverse("admin:agenda_session_changelist")
+    secretariat_client.get(url)  # the session and permissions, cached
+    with django_assert_num_queries(12):
+        response = secretariat_client.get(url)
+    listing = response.content.decode()
+    assert listing.count('<span class="list-detail">Working session, provisional</span>') == size
+
+
+def test_every_input_of_a_session_page_has_a_name(secretariat_client):
+    """Django ties no label to a split date-time's inputs nor to an inline's cells."""
+    entry = SessionItemFactory()
+    url = reverse("admin:agenda_session_change", args=[entry.session.pk])
+    page = secretariat_client.get(url).content.decode()
+    assert 'aria-label="Starts at, date"' in page and 'aria-label="Ends at, time"' in page
+    labels = dict(re.findall(r'<(?:input|select) [^>]*name="items-0-(\w+)"([^>]*)>', page))
+    assert {
+        name: re.findall(r'aria-label="([^"]*)"', attrs) for name, attrs in labels.items()
+    } == {
+        "id": [],
+        "session": [],
+        "order": ["Order"],
+        "agenda_item": ["Agenda item"],
+        "DELETE": ["Delete"],
+    }

@@ -1,6 +1,8 @@
 """The secretariat's registration work in the admin: invite, resend, revoke, accredit."""
 
+import csv
 import datetime
+import io
 import re
 import smtplib
 
@@ -11,9 +13,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from delegations import services
-from delegations.models import Delegation, Meeting, Participant
+from delegations.models import Credentials, Delegation, Meeting, Participant
 from tests.delegations.test_views import form_data, official
 from tests.factories import (
     DelegationFactory,
@@ -429,3 +432,150 @@ def test_invite_to_a_meeting_that_is_over_warns(secretariat_client):
         "Second Meeting (1996) ended on 16 February 1996: the links open the registration "
         "read-only; credentials can still be sent."
     )
+
+
+def change_form_data(response):
+    """What the browser posts back for an admin change page as it was shown."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        forms += [formset.management_form, *formset.forms]
+    for form in forms:
+        for bound in form:
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            data[bound.html_name] = "on" if value is True else value
+    return data
+
+
+def test_the_admin_saves_a_delegation_whose_focal_point_replaced_people(
+    secretariat_client, invited
+):
+    """Cancelled participants hold no seat and are no head: the read-only status in the
+    inline is read from the participant, since the form does not post it."""
+    delegation, _token = invited
+    first = [OfficialFactory(organization=delegation.organization) for _ in range(3)]
+    second = [OfficialFactory(organization=delegation.organization) for _ in range(3)]
+    details = {"focal_point_name": "Amina Diallo", "focal_point_email": "focal@oau.example"}
+    for officials in (first, second):
+        delegation.refresh_from_db()
+        services.registration_save(
+            delegation=delegation,
+            details=details,
+            entries=[
+                services.Entry(official=o, role="head" if i == 0 else "adviser")
+                for i, o in enumerate(officials)
+            ],
+            version=delegation.version,
+        )
+    assert delegation.participants.filter(status="cancelled").count() == 3
+    assert delegation.participants.count() == 6 > delegation.seats == 3
+    url = reverse("admin:delegations_delegation_change", args=[delegation.pk])
+    data = change_form_data(secretariat_client.get(url))
+    data["protocol_order"] = "7"
+
+    response = secretariat_client.post(url, data, follow=True)
+
+    assert shown_messages(response) == [
+        f'The delegation “<a href="{url}">{delegation}</a>” was changed successfully.'
+    ]
+    delegation.refresh_from_db()
+    assert delegation.protocol_order == 7
+    assert sorted(delegation.participants.values_list("role", "status")) == [
+        ("adviser", "cancelled"),
+        ("adviser", "cancelled"),
+        ("adviser", "nominated"),
+        ("adviser", "nominated"),
+        ("head", "cancelled"),
+        ("head", "nominated"),
+    ]
+
+
+def test_the_admin_still_refuses_a_second_head_among_the_active(secretariat_client, invited):
+    delegation, _token = invited
+    head, other = (ParticipantFactory(delegation=delegation, role=r) for r in ("head", "adviser"))
+    url = reverse("admin:delegations_delegation_change", args=[delegation.pk])
+    data = change_form_data(secretariat_client.get(url))
+    index = next(k for k, v in data.items() if k.endswith("-id") and v == other.pk)
+    data[index.replace("-id", "-role")] = "head"
+
+    response = secretariat_client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][0].formset.non_form_errors() == [
+        "A delegation has one head of delegation; 2 are marked."
+    ]
+    assert head.pk and delegation.participants.filter(role="head").count() == 1
+
+
+def credentials_received(delegation):
+    """The delegation's credentials as received, not verified: a row only, no file."""
+    return Credentials.objects.create(
+        delegation=delegation,
+        file="credentials/1/letter.pdf",
+        original_name="letter.pdf",
+        content_type="application/pdf",
+        size=10,
+        received=datetime.date(1996, 2, 1),
+        uploaded_at=timezone.now(),
+    )
+
+
+def test_the_admin_and_the_desk_say_the_same_about_credentials(
+    secretariat_client, desk_user, secretariat_user
+):
+    """Accredited or not, a delegation's credentials are what its Credentials record
+    says, in the same words on the admin's list and in the desk's report."""
+    meeting = MeetingFactory(is_current=True)
+    missing, received, verified = (
+        DelegationFactory(meeting=meeting, status="accredited", organization__name=name)
+        for name in ("Andean Community", "Caribbean Community", "League of Arab States")
+    )
+    for delegation in (received, verified):
+        credentials_received(delegation)
+    services.credentials_verify(credentials=verified.credentials, by=secretariat_user)
+    page = secretariat_client.get(changelist("delegation"), {"meeting__id__exact": meeting.pk})
+    admin_says = dict(
+        re.findall(
+            r'<th class="field-delegation"><a [^>]*>([^<]*)<span.*?'
+            r'<td class="field-credentials_state">([^<]*)</td>',
+            page.content.decode(),
+        )
+    )
+    desk = Client()
+    desk.force_login(desk_user)
+    report = desk.get(reverse("desk:credentials"), {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(report.content.decode("utf-8-sig"))))[1:]
+    desk_says = {row[0]: row[1] for row in rows}
+
+    assert (
+        admin_says
+        == desk_says
+        == {
+            str(missing.organization): "Missing",
+            str(received.organization): "Received, not verified",
+            str(verified.organization): "Verified",
+        }
+    )
+    assert desk.get(reverse("desk:documents")).context["credentials_missing"] == [
+        str(missing.organization)
+    ]
+    filtered = secretariat_client.get(
+        changelist("delegation"), {"meeting__id__exact": meeting.pk, "credentials": "missing"}
+    )
+    assert list(filtered.context["cl"].result_list) == [missing]
+
+
+@pytest.mark.parametrize("size", [1, 12])
+def test_the_delegations_list_reads_a_constant_number_of_queries(
+    secretariat_client, open_meeting, size, django_assert_num_queries
+):
+    for delegation in DelegationFactory.create_batch(size, meeting=open_meeting):
+        ParticipantFactory(delegation=delegation, role="head")
+        credentials_received(delegation)
+    secretariat_client.get(changelist("delegation"))  # the session and permissions, cached
+    with django_assert_num_queries(9):
+        response = secretariat_client.get(changelist("delegation"))
+    assert response.content.decode().count("1 of 3") == size
