@@ -77,6 +77,7 @@ def test_focal_point_inscribes_on_a_speakers_list_and_sees_its_place(page, focal
         "Иван Коротченя",
         "1",
         "Inscribed",
+        "Withdraw\n— 2. Peace-building",
     ]
     inscription = Inscription.objects.get()
     assert (inscription.delegation, inscription.speaker, inscription.status) == (
