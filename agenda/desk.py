@@ -17,9 +17,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from delegations.admin import credentials_state
 from delegations.groups import REGISTRATION_DESK  # noqa: F401 (tests and bench import it here)
-from delegations.models import Credentials, Meeting, Participant
+from delegations.models import Credentials, Delegation, Meeting, Participant
 from delegations.views import credentials_response
 
 from . import documents, jobs, rendering
@@ -212,12 +211,12 @@ document_csp = csp_update({"style-src": [NONCE]})
 def document_list(request):
     meeting = current_meeting_or_404()
     sessions = list(Session.objects.for_desk(meeting))
-    # The admin's own reading of the Credentials record: the desk lists as missing exactly
-    # the delegations the admin shows as "Missing", accredited or not.
+    # The credentials record's one reading (Delegation.credentials_state): the desk lists
+    # as missing exactly the delegations the admin shows as "Missing", accredited or not.
     missing = [
         row["organization"]
         for row in documents.credentials_rows(meeting)
-        if credentials_state(row["delegation"]) == "missing"
+        if row["delegation"].credentials_state == Delegation.CredentialsState.MISSING
     ]
     return render(
         request,

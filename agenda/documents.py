@@ -631,12 +631,7 @@ def credentials_rows(meeting):
     rows = []
     for delegation in delegations:
         credentials = _credentials_of(delegation)
-        if credentials is None:
-            state = _("Missing")
-        elif credentials.verified:
-            state = _("Verified")
-        else:
-            state = _("Received, not verified")
+        state = delegation.credentials_state.label
         rows.append(
             {
                 "delegation": delegation,

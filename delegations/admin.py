@@ -588,26 +588,10 @@ class ParticipantInline(SafeAutocompleteMixin, LabelledTabularInline):
     show_change_link = True
 
 
-# What the admin says about a delegation's credentials, in the words of the desk's report
-# on credentials (agenda.documents.credentials_rows): both read the Credentials record
-# only. A delegation's status says nothing about it: "Accredited" means the secretariat
-# accepted its list of participants and badged them, with or without credentials yet.
-CREDENTIALS_STATES = {
-    "missing": _("Missing"),
-    "received": _("Received, not verified"),
-    "verified": _("Verified"),
-}
-
-
-def credentials_state(delegation):
-    """The state of the delegation's credentials, a key of CREDENTIALS_STATES."""
-    try:
-        credentials = delegation.credentials
-    except Credentials.DoesNotExist:
-        return "missing"
-    return "verified" if credentials.verified else "received"
-
-
+# What the admin says about a delegation's credentials is Delegation.credentials_state, as
+# on the desk and in the report on credentials. A delegation's status says nothing about
+# it: "Accredited" means the secretariat accepted its list of participants and badged them,
+# with or without credentials yet.
 class CredentialsStateFilter(admin.SimpleListFilter):
     """Which delegations lack credentials, or have them waiting for verification."""
 
@@ -615,7 +599,7 @@ class CredentialsStateFilter(admin.SimpleListFilter):
     parameter_name = "credentials"
 
     def lookups(self, request, model_admin):
-        return list(CREDENTIALS_STATES.items())
+        return Delegation.CredentialsState.choices
 
     def queryset(self, request, queryset):
         if self.value() == "missing":
@@ -795,7 +779,7 @@ class DelegationAdmin(
 
     @admin.display(description=_("credentials"))
     def credentials_state(self, obj):
-        return CREDENTIALS_STATES[credentials_state(obj)]
+        return obj.credentials_state.label
 
     @admin.display(description=_("registration link"))
     def link_status(self, obj):

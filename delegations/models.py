@@ -397,6 +397,13 @@ class Delegation(models.Model):
 
     INACTIVE_STATUSES = (Status.DECLINED, Status.WITHDRAWN)
 
+    class CredentialsState(models.TextChoices):
+        """What the credentials record says; "accredited" says nothing about credentials."""
+
+        MISSING = "missing", _("Missing")
+        RECEIVED = "received", _("Received, not verified")
+        VERIFIED = "verified", _("Verified")
+
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="delegations"
     )
@@ -487,6 +494,18 @@ class Delegation(models.Model):
     def seats(self):
         """Seats this delegation may fill."""
         return self.seats_allowed or self.meeting.seats_per_delegation
+
+    @property
+    def credentials_state(self):
+        """The one reading of the credentials record, for the admin, the desk and paper
+        alike (load ``credentials`` with select_related to spare a query)."""
+        try:
+            credentials = self.credentials
+        except Credentials.DoesNotExist:
+            return self.CredentialsState.MISSING
+        if credentials.verified:
+            return self.CredentialsState.VERIFIED
+        return self.CredentialsState.RECEIVED
 
     @property
     def is_active(self):

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from delegations.models import Delegation, Meeting, Official, Participant, fold
+from delegations.models import Credentials, Delegation, Meeting, Official, Participant, fold
 from tests.factories import (
     DelegationFactory,
     MeetingFactory,
@@ -279,3 +279,25 @@ def test_a_meeting_prints_on_letter_unless_it_says_a4():
     assert MeetingFactory().paper == "letter"
     with pytest.raises(IntegrityError), transaction.atomic():
         MeetingFactory(paper="legal")
+
+
+def test_the_credentials_record_alone_says_what_the_credentials_are():
+    """Accredited or not, a delegation's credentials read from its Credentials record."""
+    delegation = DelegationFactory(status=Delegation.Status.ACCREDITED)
+    assert delegation.credentials_state == Delegation.CredentialsState.MISSING
+    assert delegation.credentials_state.label == "Missing"
+    credentials = Credentials.objects.create(
+        delegation=delegation,
+        file="credentials/1/letter.pdf",
+        original_name="letter.pdf",
+        content_type="application/pdf",
+        size=10,
+        received=datetime.date(1996, 2, 1),
+        uploaded_at=timezone.now(),
+    )
+    delegation = Delegation.objects.select_related("credentials").get(pk=delegation.pk)
+    assert delegation.credentials_state.label == "Received, not verified"
+    credentials.verified, credentials.verified_at = True, timezone.now()
+    credentials.save()
+    delegation = Delegation.objects.select_related("credentials").get(pk=delegation.pk)
+    assert delegation.credentials_state == Delegation.CredentialsState.VERIFIED
