@@ -54,6 +54,7 @@ run: seed translations
 WORKERS ?= 4
 BIND ?= 127.0.0.1:8000
 serve: export DEBUG = false
+serve: export SITE_URL ?= http://$(BIND)
 serve: export SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null || (umask 077; $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" | tee .secret_key))
 serve: seed translations
 	$(MANAGE) collectstatic --noinput --verbosity 0

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from delegations.links import listed_participants, private_link
 from delegations.models import Delegation, Meeting
 from meetingsite.caching import cached_page
+from meetingsite.site import site_url
 
 from . import prose, services
 from .forms import InscribeForm, ItemFilterForm
@@ -118,7 +119,7 @@ def _by_day(meeting, sessions, *, all_days):
     return sorted(days.items())
 
 
-@cached_page
+@cached_page(params=("item",))
 @meeting_page
 def programme(request, meeting, context):
     items = list(AgendaItem.objects.filter(meeting=meeting))
@@ -163,9 +164,9 @@ def session_detail(request, meeting, context, pk):
     return render(request, "agenda/session.html", context)
 
 
-def _calendar_response(request, meeting, context, sessions, filename):
+def _calendar_response(meeting, context, sessions, filename):
     def url_for(session):
-        return request.build_absolute_uri(page_url(context["url_slug"], "session", session.pk))
+        return site_url(page_url(context["url_slug"], "session", session.pk))
 
     body = programme_calendar(meeting, sessions, url_for=url_for)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
@@ -178,7 +179,7 @@ def _calendar_response(request, meeting, context, sessions, filename):
 def session_ics(request, meeting, context, pk):
     session = _session(meeting, pk)
     return _calendar_response(
-        request, meeting, context, [session], f"{meeting.slug}-session-{session.pk}.ics"
+        meeting, context, [session], f"{meeting.slug}-session-{session.pk}.ics"
     )
 
 
@@ -186,7 +187,7 @@ def session_ics(request, meeting, context, pk):
 @meeting_page
 def programme_ics(request, meeting, context):
     sessions = Session.objects.filter(meeting=meeting).for_programme()
-    return _calendar_response(request, meeting, context, sessions, f"{meeting.slug}.ics")
+    return _calendar_response(meeting, context, sessions, f"{meeting.slug}.ics")
 
 
 @cached_page
@@ -196,7 +197,7 @@ def programme_json(request, meeting, context):
     sessions = Session.objects.filter(meeting=meeting).for_programme()
 
     def absolute(name, *args):
-        return request.build_absolute_uri(page_url(context["url_slug"], name, *args))
+        return site_url(page_url(context["url_slug"], name, *args))
 
     data = {
         "meeting": {

@@ -17,6 +17,8 @@ from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from meetingsite.site import site_url
+
 from . import services
 from .forms import ParticipantAdminForm, ParticipantFormSet
 from .models import (
@@ -261,8 +263,8 @@ class DelegationLockMixin:
             return super().changeform_view(request, object_id, form_url, extra_context)
 
 
-def _registration_url(request, token):
-    return request.build_absolute_uri(reverse("registration:register", args=[token]))
+def _registration_url(token):
+    return site_url(reverse("registration:register", args=[token]))
 
 
 def _send_invitations(modeladmin, request, pairs):
@@ -274,7 +276,7 @@ def _send_invitations(modeladmin, request, pairs):
     """
     sent, unsent = [], []
     for delegation, token in pairs:
-        url = _registration_url(request, token)
+        url = _registration_url(token)
         try:
             recipient = services.invitation_send(
                 delegation=delegation, token=token, registration_url=url, by=request.user

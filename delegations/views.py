@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from meetingsite.site import site_url
+
 from . import services
 from .forms import (
     CredentialsForm,
@@ -24,8 +26,8 @@ from .links import listed_participants, private_link, refused
 from .models import Credentials, Delegation, Official
 
 
-def _link(request, name, token):
-    return request.build_absolute_uri(reverse(f"registration:{name}", args=[token]))
+def _link(name, token):
+    return site_url(reverse(f"registration:{name}", args=[token]))
 
 
 @private_link(to_change=True, methods=("GET", "POST"))
@@ -77,7 +79,7 @@ def register(request, delegation, token):
                 details.add_error(None, ValidationError(error.messages, code=code))
             else:
                 services.registration_confirm_send(
-                    delegation=delegation, registration_url=_link(request, "register", token)
+                    delegation=delegation, registration_url=_link("register", token)
                 )
                 return redirect("registration:done", token=token)
     else:

@@ -1,7 +1,7 @@
 """Settings for meetingsite, read from the environment (12-factor).
 
-Every value has a development default except SECRET_KEY, which must come from the
-environment whenever DEBUG is off.
+Every value has a development default except SECRET_KEY and SITE_URL, which must come
+from the environment whenever DEBUG is off.
 """
 
 import datetime
@@ -29,6 +29,23 @@ if not SECRET_KEY:
     SECRET_KEY = _DEV_SECRET_KEY
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+
+# The site's origin (scheme, host, port) for every absolute link in feeds and e-mails,
+# which never come from the request's Host header: one request with a forged Host would
+# otherwise put that host into cached feeds and into the links a focal point is sent.
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
+if not SITE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SITE_URL (e.g. https://meetings.example.org) must be set in the environment "
+            "when DEBUG is off."
+        )
+    SITE_URL = "http://127.0.0.1:8000"
+_site = urllib.parse.urlsplit(SITE_URL)
+if _site.scheme not in ("http", "https") or not _site.netloc or _site.path or _site.query:
+    raise ImproperlyConfigured(
+        f"SITE_URL must be an origin such as https://meetings.example.org, not {SITE_URL!r}."
+    )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [

@@ -17,3 +17,7 @@ AXES_ENABLED = False
 # stamp is bumped on commit, and tests never commit); tests/test_caching.py turns the
 # cache on.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+# Absolute links in feeds and e-mails read as the test client's requests would; the
+# tests that a forged Host never reaches them set another SITE_URL.
+SITE_URL = "http://testserver"

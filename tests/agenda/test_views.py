@@ -816,3 +816,35 @@ def test_the_1996_meeting_reads_the_same_with_the_server_in_utc(client, meeting,
     assert data["sessions"][0]["starts_at"] == "1996-02-15T10:00:00-05:00"
     assert "Thursday, 15 February 1996, 10:00–11:00 (New York time)" in detail
     assert "All times are New York time." in detail
+
+
+@pytest.fixture
+def cached_site(settings):
+    """The page cache on, any Host accepted (as behind a proxy that passes it on), and
+    the links' origin configured apart from the test client's host."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.SITE_URL = "https://meetings.example.org"
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def test_a_forged_host_never_reaches_the_feeds_links(client, meeting, cached_site):
+    session = Session.objects.get(meeting=meeting, title="Opening of the meeting")
+    forged = {"HTTP_HOST": "127.0.0.1:31337"}
+    # The forged request comes first, so it is the one that renders and caches the feeds.
+    first_json = client.get("/agenda.json", **forged)
+    first_ics = client.get("/agenda.ics", **forged)
+    for response in (first_json, first_ics, client.get("/agenda.json"), client.get("/agenda.ics")):
+        assert response.status_code == 200
+        assert b"31337" not in response.content
+        assert b"testserver" not in response.content
+    data = json.loads(client.get("/agenda.json").content)
+    assert data["meeting"]["url"] == "https://meetings.example.org/"
+    assert data["meeting"]["ics"] == "https://meetings.example.org/agenda.ics"
+    assert data["sessions"][0]["url"].startswith("https://meetings.example.org/agenda/sessions/")
+    calendar = Calendar.from_ical(client.get("/agenda.ics").content)
+    urls = {str(event["URL"]) for event in calendar.walk("VEVENT")}
+    assert f"https://meetings.example.org/agenda/sessions/{session.pk}/" in urls
+    assert all(url.startswith("https://meetings.example.org/agenda/sessions/") for url in urls)

@@ -579,3 +579,17 @@ def test_the_delegations_list_reads_a_constant_number_of_queries(
     with django_assert_num_queries(9):
         response = secretariat_client.get(changelist("delegation"))
     assert response.content.decode().count("1 of 3") == size
+
+
+def test_the_invitations_link_comes_from_site_url_not_the_host(
+    secretariat_client, invited, settings
+):
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.SITE_URL = "https://meetings.example.org"
+    delegation, _old_token = invited
+    data = {"action": "send_invitation", ACTION_CHECKBOX_NAME: [delegation.pk]}
+    response = secretariat_client.post(changelist("delegation"), data, HTTP_HOST="127.0.0.1:31337")
+    assert response.status_code == 302
+    body = mail.outbox[0].body
+    assert "31337" not in body
+    assert re.search(r"https://meetings\.example\.org/register/[A-Za-z0-9_-]{43}/", body)

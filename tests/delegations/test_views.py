@@ -445,3 +445,19 @@ def test_a_declined_delegation_is_not_sent_to_the_speakers_page(client, invited)
     services.delegation_decline(delegation=delegation, version=delegation.version)
     assert speakers_link(token) not in client.get(url(token, "done")).content.decode()
     assert speakers_link(token) not in client.get(url(token)).content.decode()
+
+
+def test_the_confirmations_link_comes_from_site_url_not_the_host(client, invited, settings):
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.SITE_URL = "https://meetings.example.org"
+    delegation, token = invited
+    salim = official(delegation, "Salim")
+    response = client.post(
+        url(token),
+        form_data(delegation, [{"official": str(salim.pk), "role": "head"}]),
+        HTTP_HOST="127.0.0.1:31337",
+    )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    assert "31337" not in mail.outbox[0].body
+    assert f"https://meetings.example.org{url(token)}" in mail.outbox[0].body
