@@ -1,10 +1,15 @@
 """Public pages cached under the data version, with ETag/Last-Modified and 304s.
 
-Every change to a model of the ``delegations`` or ``agenda`` apps bumps
+Every change to a model that a public page shows (``PUBLIC_MODELS``) bumps
 ``DataVersion`` once its transaction commits; cached pages are keyed by that number,
 so no process ever serves a page older than the data, whichever process made the
-change. Code that writes with ``bulk_create`` or ``QuerySet.update`` (which send no
-signals) calls ``data_changed()`` itself.
+change. Changes no public page shows (``PRIVATE_MODELS``: check-ins at the desk,
+credentials, audit rows, sessions, login attempts) leave the cache alone, so the desk's
+busiest hour does not empty it. Code that writes public models with ``bulk_create`` or
+``QuerySet.update`` (which send no signals) calls ``data_changed()`` itself.
+
+A cached page answers only a Host in ALLOWED_HOSTS, and its key holds the path and only
+the query parameters its view declares (``cached_page(params=...)``).
 """
 
 import dataclasses
@@ -15,7 +20,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -24,7 +29,36 @@ from django.utils.translation import get_language, get_language_from_request
 
 from .models import DataVersion
 
-TRACKED_APPS = frozenset({"delegations", "agenda"})
+# The models whose rows some public page shows (the programme, sessions, feeds,
+# participants, speakers' lists, the meeting list): a change to one bumps the version.
+# SessionItem is also the through model of Session.agenda_items (m2m_changed's sender).
+PUBLIC_MODELS = frozenset(
+    {
+        "delegations.meeting",
+        "delegations.organization",
+        "delegations.official",
+        "delegations.delegation",
+        "delegations.participant",
+        "agenda.room",
+        "agenda.agendaitem",
+        "agenda.session",
+        "agenda.sessionitem",
+        "agenda.speakerslist",
+        "agenda.inscription",  # the public speakers' list shows every inscription
+    }
+)
+# The models of the same apps that no public page shows: their changes keep the cache.
+# Every model of ``delegations`` and ``agenda`` is in one list or the other (a test
+# fails when a new model is in neither), so adding one forces the choice. Models of
+# other apps (sessions, axes, auth, simple-history's Historical* rows) never bump.
+PRIVATE_MODELS = frozenset(
+    {
+        "delegations.credentials",  # the secretariat's and the focal point's pages only
+        "agenda.attendance",  # desk check-ins: the desk and the attendance record
+        "agenda.participantlistversion",  # issued lists, printed from the desk
+        "agenda.seatingdraw",  # the seating plan, a desk document
+    }
+)
 CACHE_SECONDS = 24 * 3600
 
 
@@ -42,9 +76,7 @@ def data_changed(sender=None, **kwargs):
     """Bump the data version after the current transaction commits (once per transaction)."""
     if sender is not None:
         meta = getattr(sender, "_meta", None)
-        if meta is None or meta.app_label not in TRACKED_APPS:
-            return
-        if sender.__name__.startswith("Historical"):  # audit rows, not data
+        if meta is None or meta.label_lower not in PUBLIC_MODELS:
             return
     if any(
         isinstance(func, _Bump) and func.pending
@@ -67,16 +99,30 @@ class CachedPage:
 PASSED_HEADERS = ("Content-Disposition",)
 
 
-def _key(request, language):
+def _known_query(request, params):
+    """The request's query string cut to ``params``, in a canonical order."""
+    query = QueryDict(mutable=True)
+    for name in sorted(params):
+        if name in request.GET:
+            query.setlist(name, request.GET.getlist(name))
+    return QueryDict(query.urlencode())  # immutable, as Django's own request.GET
+
+
+def _key(request, language, params):
     """The page's cache key, and the data version's (number, changed_at) it was built on.
 
-    The version is read once per request: the middleware stores it on the request for
-    the view decorator to reuse.
+    ``request.get_host()`` comes first: a Host outside ALLOWED_HOSTS raises
+    DisallowedHost (Django answers 400) before any cached page is read. The key holds
+    only the query parameters the view declares, so ``?anything=random`` cannot fill
+    the cache. The version is read once per request: the middleware stores it on the
+    request for the view decorator to reuse.
     """
+    request.get_host()
     version = getattr(request, "_data_version", None)
     if version is None:
         version = request._data_version = DataVersion.current()
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    target = f"{request.path}?{_known_query(request, params).urlencode()}"
+    path = hashlib.sha256(target.encode()).hexdigest()
     return f"page:{version[0]}:{language}:{path}", version
 
 
@@ -117,42 +163,54 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _cacheable(request) and self._is_cached_page(request):
+        params = self._cached_page_params(request) if _cacheable(request) else None
+        if params is not None:
             # The language LocaleMiddleware would choose (this project has no i18n_patterns).
             language = get_language_from_request(request)
-            key, _version = _key(request, language)
+            key, _version = _key(request, language, params)
             page = cache.get(key)
             if _fresh(page, timezone.now()):
                 return _respond(request, page, language)
         return self.get_response(request)
 
     @staticmethod
-    def _is_cached_page(request):
-        """Only URLs of ``cached_page`` views pay for the version read."""
+    def _cached_page_params(request):
+        """The query parameters of the ``cached_page`` view at this URL, or None when it
+        is not one: only those URLs pay for the version read."""
         try:
             match = resolve(request.path_info)
         except Resolver404:
-            return False
-        return getattr(match.func, "page_cached", False)
+            return None
+        return getattr(match.func, "page_params", None)
 
 
-def cached_page(view):
+def cached_page(view=None, *, params=()):
     """Cache a public GET view's 200 responses under the data version and language.
+
+    ``params`` names the query parameters the view reads (the programme's ``item``);
+    the view sees only those, and other parameters are ignored: such a request is
+    answered from the same entry as the URL without them, rather than rendered afresh,
+    so that random query strings cost neither renders nor cache space.
 
     A view whose content also depends on the clock ("now and next") sets
     ``response.valid_until`` to the moment its content changes. A response that touched
     the session or set a CSRF cookie is personal and is never cached.
     """
+    if view is None:
+        return lambda view: cached_page(view, params=params)
+    params = frozenset(params)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
         language = get_language()
-        key, (_number, changed_at) = _key(request, language)
+        key, (_number, changed_at) = _key(request, language, params)
         page = cache.get(key)
         now = timezone.now()
         if not _fresh(page, now):
+            # What the view renders must depend on nothing the key leaves out.
+            request.GET = _known_query(request, params)
             response = view(request, *args, **kwargs)
             session = getattr(request, "session", None)
             if (
@@ -181,5 +239,5 @@ def cached_page(view):
             cache.set(key, page, timeout)
         return _respond(request, page, language)
 
-    wrapper.page_cached = True
+    wrapper.page_params = params
     return wrapper

@@ -27,7 +27,14 @@ def clock(request):
     return response
 
 
+@cached_page(params=("item",))
+def query(request):
+    RENDERS.append(request.GET.urlencode())  # what the view sees
+    return HttpResponse(request.GET.urlencode(), content_type="text/plain")
+
+
 urlpatterns = [
     path("organizations/", organizations),
+    path("query/", query),
     path("clock/", clock),
 ]

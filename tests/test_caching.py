@@ -126,3 +126,89 @@ def test_data_version_reads_back_what_bump_wrote():
     assert after == number + 1
     assert changed_at.tzinfo is not None
     assert abs(timezone.now() - changed_at) < datetime.timedelta(minutes=1)
+
+
+@override_settings(ALLOWED_HOSTS=["testserver"])
+def test_a_cached_page_answers_only_allowed_hosts(client, django_assert_num_queries):
+    OrganizationFactory(name="OAS")
+    assert client.get("/organizations/").status_code == 200  # now cached
+    with django_assert_num_queries(0):  # refused before the data version is read
+        cached = client.get("/organizations/", HTTP_HOST="127.0.0.1:31337")
+    assert cached.status_code == 400
+    assert cached.content != b"OAS"
+    assert client.get("/clock/", HTTP_HOST="127.0.0.1:31337").status_code == 400  # not cached
+    assert caching_urls.RENDERS == ["/organizations/"]
+    with django_assert_num_queries(1):
+        assert client.get("/organizations/").content == b"OAS"
+
+
+def test_unknown_query_parameters_share_the_entry_without_them(client, django_assert_num_queries):
+    OrganizationFactory(name="ASEAN")
+    assert client.get("/organizations/").content == b"ASEAN"
+    for n in range(3):
+        with django_assert_num_queries(1):  # the data version only: a hit
+            assert client.get(f"/organizations/?utm_source={n}").content == b"ASEAN"
+    assert caching_urls.RENDERS == ["/organizations/"]
+    assert len(cache._cache) == 1
+
+
+def test_a_views_own_parameters_are_the_key_and_all_it_sees(client):
+    assert client.get("/query/?utm=1&item=2").content == b"item=2"
+    assert client.get("/query/?item=2&x=9").content == b"item=2"
+    assert client.get("/query/?item=3").content == b"item=3"
+    assert client.get("/query/").content == b""
+    assert client.get("/query/?x=1").content == b""
+    assert caching_urls.RENDERS == ["item=2", "item=3", ""]
+
+
+def test_the_whole_model_list_is_classified():
+    """A new model of delegations or agenda must be put in PUBLIC_MODELS or PRIVATE_MODELS."""
+    from django.apps import apps
+
+    from meetingsite.caching import PRIVATE_MODELS, PUBLIC_MODELS
+
+    labels = {
+        model._meta.label_lower
+        for app in ("delegations", "agenda")
+        for model in apps.get_app_config(app).get_models()
+        if not model.__name__.startswith("Historical")
+    }
+    assert PUBLIC_MODELS.isdisjoint(PRIVATE_MODELS)
+    assert labels == PUBLIC_MODELS | PRIVATE_MODELS
+
+
+@pytest.mark.urls("meetingsite.urls")
+def test_a_check_in_keeps_public_pages_cached_and_a_session_edit_does_not(
+    client, desk_user, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    from agenda.models import Attendance, Session
+    from agenda.seed import seed_meeting
+    from agenda.services import attendance_check_in, attendance_undo
+    from delegations.models import Participant
+
+    with django_capture_on_commit_callbacks(execute=True):
+        seed_meeting()
+    version = DataVersion.current()[0]
+    first = client.get("/agenda/")
+    session = Session.objects.order_by("starts_at").first()
+    participant = Participant.objects.filter(delegation__meeting=session.meeting).first()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        attendance_check_in(session=session, participant=participant, user=desk_user)
+    assert Attendance.objects.count() == 1
+    assert callbacks == []
+    assert DataVersion.current()[0] == version
+    with django_assert_num_queries(1):  # still the cached page
+        assert client.get("/agenda/").content == first.content
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.force_login(desk_user)  # a session row and a login: neither is shown
+        client.logout()
+        attendance_undo(session=session, participant=participant)
+    assert DataVersion.current()[0] == version
+
+    with django_capture_on_commit_callbacks(execute=True):
+        session.title = "Opening of the meeting (resumed)"
+        session.save()
+    assert DataVersion.current()[0] == version + 1
+    assert "Opening of the meeting (resumed)" in client.get("/agenda/").content.decode()
