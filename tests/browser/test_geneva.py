@@ -78,6 +78,8 @@ def test_secretariat_runs_a_geneva_meeting(
 ):
     settings.TIME_ZONE = server_zone
     site = live_server.url
+    # The links in e-mails and feeds come from the configured site URL: here, this server.
+    settings.SITE_URL = site
     # Kept for a person to look at: SCREENSHOT_DIR=... make browser
     shots = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
