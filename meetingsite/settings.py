@@ -80,9 +80,12 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
-# Behind a load balancer, the client's address is the last hop it adds.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind a load balancer the connection comes from the proxy: the client's address is
+# the one the outermost of AXES_PROXY_COUNT proxies wrote into X-Forwarded-For. (Axes's
+# own AXES_IPWARE_* settings need django-ipware, which is not installed: without it axes
+# silently uses REMOTE_ADDR, and every member of staff shares one lock.)
+AXES_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "meetingsite.proxies.client_ip"
 
 # Content Security Policy (django-csp): only our own scripts and styles, nothing inline.
 CONTENT_SECURITY_POLICY = {
