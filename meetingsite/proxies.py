@@ -16,9 +16,7 @@ def client_ip(request):
     remote_addr = request.META.get("REMOTE_ADDR", "")
     if not count:
         return remote_addr
-    forwarded = [
-        hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-    ]
+    forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     forwarded = [hop for hop in forwarded if hop]
     if len(forwarded) < count:
         return remote_addr
