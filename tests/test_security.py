@@ -185,3 +185,34 @@ def test_make_serve_runs_gunicorn_with_the_masking_config():
     assert "--config meetingsite/gunicorn.conf.py" in gunicorn
     assert "--access-logfile" not in gunicorn  # the config's, with its logger class
     assert _gunicorn_conf().logger_class.__name__ == "MaskingLogger"
+
+
+@override_settings(LANGUAGE_COOKIE_SECURE=True)
+def test_the_language_cookie_is_secure_and_same_site_lax_under_https(client):
+    response = client.get("/language/", {"language": "fr", "next": "/"}, secure=True)
+    cookie = response.cookies["django_language"]
+    assert (cookie.value, cookie["secure"], cookie["samesite"]) == ("fr", True, "Lax")
+
+
+@pytest.mark.parametrize(("secure_cookies", "expected"), [("true", "True"), ("false", "False")])
+def test_the_language_cookie_follows_the_session_cookies_switch(secure_cookies, expected):
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    code = (
+        "from meetingsite import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_SAMESITE)"
+    )
+    env = {**os.environ, "SECURE_COOKIES": secure_cookies}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out == [expected, expected, "Lax"]
