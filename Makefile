@@ -50,7 +50,8 @@ run: seed translations
 	$(MANAGE) runserver 127.0.0.1:8000
 
 # Production-like serving. SECRET_KEY comes from the environment; when it is unset a
-# random one is kept in .secret_key (git-ignored) so sessions survive restarts.
+# random one is kept in .secret_key (git-ignored) so sessions survive restarts. The access
+# log goes to stdout, with registration tokens masked (meetingsite/gunicorn.conf.py).
 WORKERS ?= 4
 BIND ?= 127.0.0.1:8000
 serve: export DEBUG = false
@@ -59,7 +60,7 @@ serve: export SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null || (umask 077; $
 serve: seed translations
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) check --deploy --fail-level WARNING
-	$(BIN)/gunicorn meetingsite.wsgi --workers $(WORKERS) --bind $(BIND) --access-logfile - --log-level warning
+	$(BIN)/gunicorn meetingsite.wsgi --config meetingsite/gunicorn.conf.py --workers $(WORKERS) --bind $(BIND) --log-level warning
 
 # Benchmarks against a generated meeting on SQLite and PostgreSQL (see docs/benchmarks.md).
 # BENCH_ARGS passes options, e.g. BENCH_ARGS="--duration 10 --databases postgresql".

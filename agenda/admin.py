@@ -9,13 +9,14 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from delegations.admin import (
     FoldedSearchMixin,
+    HistoryAdmin,
     LabelledTabularInline,
     MeetingTimeZoneMixin,
     SafeAutocompleteMixin,
+    SafeLookupsMixin,
 )
 from delegations.admin import MeetingAdmin as RegisterMeetingAdmin
 from delegations.models import Meeting
@@ -83,7 +84,7 @@ class MeetingAdmin(RegisterMeetingAdmin):
 
 
 @admin.register(SeatingDraw)
-class SeatingDrawAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
+class SeatingDrawAdmin(SafeLookupsMixin, MeetingTimeZoneMixin, admin.ModelAdmin):
     """The record of every draw. Adding one draws the lot; a draw is never edited or deleted
     afterwards, a new draw replaces it (the action on meetings does the same)."""
 
@@ -122,13 +123,13 @@ class SeatingDrawAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(SimpleHistoryAdmin):
+class RoomAdmin(HistoryAdmin):
     list_display = ["name", "capacity", "location"]
     search_fields = ["name", "location"]
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class AgendaItemAdmin(SafeAutocompleteMixin, HistoryAdmin):
     list_display = ["number", "title", "meeting"]
     list_display_links = ["number", "title"]
     list_filter = ["meeting"]
@@ -246,7 +247,7 @@ def rooms_for(meeting):
 
 
 @admin.register(Session)
-class SessionAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, SimpleHistoryAdmin):
+class SessionAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, HistoryAdmin):
     # Four columns fit beside the navigation and the filters at 1280 px: the kind, and
     # whether the session is provisional, go under its title.
     list_display = ["session", "local_time", "room", "chair"]
@@ -291,7 +292,7 @@ class SessionAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, SimpleHistoryAdm
 
 @admin.register(Attendance)
 class AttendanceAdmin(
-    MeetingTimeZoneMixin, SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdmin
+    MeetingTimeZoneMixin, SafeAutocompleteMixin, FoldedSearchMixin, HistoryAdmin
 ):
     meeting_path = "session__meeting"
     meeting_time_fields = ["checked_in_at"]
@@ -351,7 +352,7 @@ INSCRIPTION_ACTIONS = {
 
 
 @admin.register(SpeakersList)
-class SpeakersListAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, SimpleHistoryAdmin):
+class SpeakersListAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, HistoryAdmin):
     meeting_path = "agenda_item__meeting"
     list_display = ["agenda_item", "levels_first", "minutes_per_statement", "is_closed"]
     list_filter = ["agenda_item__meeting", "levels_first", "is_closed"]
@@ -478,7 +479,7 @@ class SpeakersListAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, SimpleHisto
 
 
 @admin.register(ParticipantListVersion)
-class ParticipantListVersionAdmin(MeetingTimeZoneMixin, admin.ModelAdmin):
+class ParticipantListVersionAdmin(SafeLookupsMixin, MeetingTimeZoneMixin, admin.ModelAdmin):
     """Issued lists are read only: they are issued from the desk and never edited."""
 
     meeting_time_fields = ["issued_at"]

@@ -7,6 +7,7 @@ template, the PDF from that HTML through WeasyPrint, the CSV from its declared c
 import csv
 import io
 import logging
+import re
 from functools import lru_cache
 
 import segno
@@ -26,6 +27,9 @@ DEFAULT_PAPER = Meeting.Paper.LETTER.value
 
 # Cells a spreadsheet would read as a formula (or that hide one behind a control character).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A separator some spreadsheet splits on (its locale's ";", a "," or a tab, a line break
+# when it ignores quotes) right before one of those starts a new cell with a formula.
+HIDDEN_FORMULA = re.compile(r"[,;\t\r\n][=+\-@\t\r]")
 
 
 def paper_or_default(paper, meeting=None):
@@ -139,18 +143,27 @@ def render_pdf(document, *, paper=None):
 
 
 def neutralise(value):
-    """A CSV cell no spreadsheet reads as a formula: a leading apostrophe where needed."""
+    """A CSV cell no spreadsheet reads as a formula: a leading apostrophe where needed.
+
+    OWASP's rule (CSV Injection): a cell that begins with = + - @ tab or CR, and also one
+    that holds a separator right before one of them (``Envoy;=1+1``, ``a,=1``: a
+    spreadsheet splitting on ";" or "," would start a cell there), gets a leading "'".
+    ``render_csv`` quotes every cell as well, so that such a cell stays one cell, its
+    apostrophe first, whatever separator the spreadsheet splits on. Other text, "a=b" or
+    "Smith-Jones", is written as it is.
+    """
     text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
+    if text.startswith(FORMULA_STARTS) or HIDDEN_FORMULA.search(text):
         return "'" + text
     return text
 
 
 def render_csv(document):
-    """UTF-8 with a byte-order mark, so that Excel reads the accents right."""
+    """UTF-8 with a byte-order mark, so that Excel reads the accents right; every cell in
+    quotes, so that a spreadsheet splitting on ";" keeps "Envoy;=1+1" whole (neutralise)."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     writer.writerow([neutralise(cell) for cell in document.csv_header])
     for row in document.csv_rows:
         writer.writerow([neutralise(cell) for cell in row])

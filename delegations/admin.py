@@ -2,11 +2,14 @@ import logging
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.db.models import Count, Q
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -56,6 +59,72 @@ class SafeAutocompleteSelect(AutocompleteSelect):
                 continue
             valid.append(item)
         return super().optgroups(name, valid, attr)
+
+
+class SafeChangeList(ChangeList):
+    """A changelist for which a date out of range in the address is a wrong filter.
+
+    Django turns a year it cannot build into IncorrectLookupParameters, but not the end
+    of the range it computes (``?starts_at__year=9999``: 10000-01-01) nor a lookup the
+    database cannot bind (``?end_date__year=99999``); both were 500s.
+    """
+
+    def get_queryset(self, request, exclude_parameters=None):
+        try:
+            return super().get_queryset(request, exclude_parameters)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+    def get_results(self, request):
+        try:
+            super().get_results(request)
+        except (ValueError, OverflowError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class SafeLookupsMixin:
+    """What the address of an admin page carries is checked before it reaches a query.
+
+    - The list's filters and date hierarchy (SafeChangeList): a filter no list can apply
+      shows the whole list with a message, instead of Django's silent redirect.
+    - The history pages: an id that is not one (``/meeting/abc/history/``) answers as
+      the change page does, "… with ID “abc” doesn't exist", not with a 500.
+    """
+
+    def get_changelist(self, request, **kwargs):
+        return SafeChangeList
+
+    def get_changelist_instance(self, request):
+        try:
+            return super().get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            if "e" not in request.GET:  # Django redirects once, to ?e=1: say it once
+                messages.error(
+                    request,
+                    gettext("The list cannot be filtered that way; here it is unfiltered."),
+                )
+            raise
+
+    def _not_an_id(self, request, object_id):
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        return None
+
+    def history_view(self, request, object_id, extra_context=None):
+        refused = self._not_an_id(request, object_id)
+        return refused or super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        refused = self._not_an_id(request, object_id)
+        if refused is None and not str(version_id).isdigit():
+            raise Http404
+        return refused or super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class HistoryAdmin(SafeLookupsMixin, SimpleHistoryAdmin):
+    """The admin of every model with a history (django-simple-history)."""
 
 
 class SafeAutocompleteMixin:
@@ -353,7 +422,7 @@ class InviteForm(forms.Form):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, SimpleHistoryAdmin):
+class MeetingAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, HistoryAdmin):
     meeting_path = ""
     meeting_time_fields = ["registration_deadline"]
     # Five columns fit beside the navigation and the filters at 1280 px; the venue is
@@ -464,7 +533,7 @@ class OfficialInline(LabelledTabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(FoldedSearchMixin, HistoryAdmin):
     list_display = ["name", "acronym", "kind", "headquarters", "presiding_order", "official_count"]
     list_filter = ["kind"]
     search_fields = ["name", "acronym", "headquarters"]
@@ -546,7 +615,7 @@ class OrganizationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class OfficialAdmin(SafeAutocompleteMixin, FoldedSearchMixin, HistoryAdmin):
     list_display = ["full_name", "organization", "position", "country"]
     list_filter = ["organization__kind", "organization"]
     list_select_related = ["organization"]
@@ -614,7 +683,7 @@ class CredentialsStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Credentials)
-class CredentialsAdmin(MeetingTimeZoneMixin, SimpleHistoryAdmin):
+class CredentialsAdmin(MeetingTimeZoneMixin, HistoryAdmin):
     """The secretariat checks credentials here; files come from the focal points' links.
 
     The file is never linked by its storage URL (private files have none): the download
@@ -681,7 +750,7 @@ class DelegationAdmin(
     MeetingTimeZoneMixin,
     SafeAutocompleteMixin,
     FoldedSearchMixin,
-    SimpleHistoryAdmin,
+    HistoryAdmin,
 ):
     # Six columns fit beside the navigation and the filters at 1280 px: the meeting goes
     # under the organization, participants and seats share one, and when the invitation
@@ -863,7 +932,7 @@ class DelegationAdmin(
 
 @admin.register(Participant)
 class ParticipantAdmin(
-    DelegationLockMixin, SafeAutocompleteMixin, FoldedSearchMixin, SimpleHistoryAdmin
+    DelegationLockMixin, SafeAutocompleteMixin, FoldedSearchMixin, HistoryAdmin
 ):
     form = ParticipantAdminForm
     list_display = ["official", "delegation", "role", "status", "badge_number"]

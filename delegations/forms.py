@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -375,8 +376,61 @@ CREDENTIALS_TYPES = {
 CREDENTIALS_MAX_BYTES = 10 * 1024 * 1024
 
 
+class CredentialsUploadLimit(FileUploadHandler):
+    """Stops storing an upload once it is past CREDENTIALS_MAX_BYTES, instead of writing
+    all 300 MB to a temporary file for the form to refuse afterwards.
+
+    Installed first for the credentials page (``views.credentials``). A request longer
+    than the limit is refused before its file is stored at all; otherwise the file is
+    counted as it streams and skipped at the first chunk past the limit. Either way
+    ``refused_size`` is what the form tells the focal point: the request's length, which
+    the file all but fills (or what had arrived, when the length is not given). The rest
+    of the body is still read and thrown away, so that the browser gets the page with the
+    message rather than a reset connection; the load balancer's body limit, not this, is
+    what keeps a worker from reading for ever.
+    """
+
+    # Room for the form's other fields and the multipart boundaries around the file.
+    SLACK = 64 * 1024
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.request_length = 0
+        self.refused_size = None
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.request_length = content_length or 0
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        if self.request_length > CREDENTIALS_MAX_BYTES + self.SLACK:
+            self.refused_size = self.request_length
+            raise SkipFile
+
+    def receive_data_chunk(self, raw_data, start):
+        received = start + len(raw_data)
+        if received > CREDENTIALS_MAX_BYTES:
+            self.refused_size = max(self.request_length, received)
+            raise SkipFile
+        return raw_data  # on to the handlers that store it
+
+    def file_complete(self, file_size):
+        return None
+
+
+def _too_large(size):
+    return ValidationError(
+        _("The file is %(size)s MB; the limit is 10 MB.") % {"size": f"{size / 1024 / 1024:.1f}"},
+        code="too_large",
+    )
+
+
 class CredentialsForm(forms.Form):
-    """The focal point's upload of the letter of credentials: PDF, JPEG or PNG, 10 MB at most."""
+    """The focal point's upload of the letter of credentials: PDF, JPEG or PNG, 10 MB at most.
+
+    ``refused_size``: the size of a file CredentialsUploadLimit stopped, which never
+    reaches ``files``; the form refuses it with the same message as a stored one.
+    """
 
     file = forms.FileField(
         label=gettext_lazy("Letter of credentials or nomination"),
@@ -384,7 +438,15 @@ class CredentialsForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
 
+    def __init__(self, *args, refused_size=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refused_size = refused_size
+        if refused_size is not None:
+            self.fields["file"].required = False  # it was sent: say why it is refused
+
     def clean_file(self):
+        if self.refused_size is not None:
+            raise _too_large(self.refused_size)
         upload = self.cleaned_data["file"]
         extension = os.path.splitext(upload.name or "")[1].lower()
         if extension not in CREDENTIALS_TYPES:
@@ -394,11 +456,7 @@ class CredentialsForm(forms.Form):
                 code="wrong_type",
             )
         if upload.size > CREDENTIALS_MAX_BYTES:
-            raise ValidationError(
-                _("The file is %(size)s MB; the limit is 10 MB.")
-                % {"size": f"{upload.size / 1024 / 1024:.1f}"},
-                code="too_large",
-            )
+            raise _too_large(upload.size)
         content_type, signatures = CREDENTIALS_TYPES[extension]
         upload.seek(0)
         head = upload.read(16)

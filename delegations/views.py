@@ -11,12 +11,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from meetingsite.site import site_url
 
 from . import services
 from .forms import (
     CredentialsForm,
+    CredentialsUploadLimit,
     DelegationDetailsForm,
     entry_helper,
     participant_initial,
@@ -164,16 +166,26 @@ def credentials_response(credentials, *, attachment=False):
     return response
 
 
-@private_link(methods=("GET", "POST"))
-def credentials(request, delegation, token):
+@csrf_exempt  # checked below, once the upload limit is in place
+def credentials(request, token):
     """The focal point sends the delegation's letter of credentials, and sees its state.
 
     Open while the link is active, even after the registration deadline: credentials
-    often arrive at the last moment.
+    often arrive at the last moment. The upload handlers must be set before anything
+    reads the body, CSRF's check included (Django's documented pattern: csrf_exempt
+    outside, csrf_protect inside).
     """
+    request.upload_handlers.insert(0, CredentialsUploadLimit(request))
+    return _credentials(request, token)
+
+
+@csrf_protect
+@private_link(methods=("GET", "POST"))
+def _credentials(request, delegation, token):
     current = Credentials.objects.filter(delegation=delegation).first()
     if request.method == "POST":
-        form = CredentialsForm(request.POST, request.FILES)
+        limit = request.upload_handlers[0]
+        form = CredentialsForm(request.POST, request.FILES, refused_size=limit.refused_size)
         if form.is_valid():
             services.credentials_upload(
                 delegation=delegation,

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "meetingsite.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before any view: a NUL character in the address is a 400, on every database.
+    "meetingsite.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -97,9 +99,12 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
-# Behind a load balancer, the client's address is the last hop it adds.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind a load balancer the connection comes from the proxy: the client's address is
+# the one the outermost of AXES_PROXY_COUNT proxies wrote into X-Forwarded-For. (Axes's
+# own AXES_IPWARE_* settings need django-ipware, which is not installed: without it axes
+# silently uses REMOTE_ADDR, and every member of staff shares one lock.)
+AXES_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "meetingsite.proxies.client_ip"
 
 # Content Security Policy (django-csp): only our own scripts and styles, nothing inline.
 CONTENT_SECURITY_POLICY = {
@@ -215,6 +220,9 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Production security. TLS ends at the load balancer, which sets X-Forwarded-Proto.
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The language choice too: sent only over HTTPS, and not on requests from other sites.
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

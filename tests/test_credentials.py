@@ -256,3 +256,65 @@ def test_a_hostile_file_name_is_kept_as_text_and_never_used_as_a_path(client, wo
     page = client.get(reverse("registration:credentials", args=[world["token_a"]])).content
     assert b"<img src=x" not in page
     assert b"&lt;img src=x onerror=alert(1)&gt;.pdf" in page
+
+
+@pytest.fixture
+def stored_bytes(monkeypatch):
+    """How many bytes of uploads reached Django's own handlers, which store them."""
+    from django.core.files import uploadhandler
+
+    seen = []
+    for handler in (
+        uploadhandler.MemoryFileUploadHandler,
+        uploadhandler.TemporaryFileUploadHandler,
+    ):
+        original = handler.receive_data_chunk
+
+        def counting(self, raw_data, start, original=original):
+            seen.append(len(raw_data))
+            return original(self, raw_data, start)
+
+        monkeypatch.setattr(handler, "receive_data_chunk", counting)
+    return seen
+
+
+def test_a_file_over_10_mb_is_refused_before_it_is_stored(client, world, stored_bytes):
+    big = PDF + b"0" * (12 * 1024 * 1024)
+    response = upload(client, world["token_a"], big)
+    assert response.status_code == 200
+    assert field_errors(response) == ["The file is 12.0 MB; the limit is 10 MB."]
+    assert "The file is 12.0 MB; the limit is 10 MB." in response.content.decode()
+    assert stored_bytes == []  # not a byte written to memory or to a temporary file
+    assert Credentials.objects.count() == 0
+
+
+def test_an_upload_is_stopped_at_the_limit_while_it_streams(
+    client, world, monkeypatch, stored_bytes
+):
+    # A request no longer than the limit allows (its length is not known to be too
+    # much), whose file turns out longer: stopped at the first chunk past the limit.
+    monkeypatch.setattr("delegations.forms.CREDENTIALS_MAX_BYTES", 200 * 1024)
+    response = upload(client, world["token_a"], PDF + b"0" * (250 * 1024))
+    assert field_errors(response) == ["The file is 0.2 MB; the limit is 10 MB."]
+    assert sum(stored_bytes) <= 200 * 1024
+    assert Credentials.objects.count() == 0
+
+
+def test_a_file_within_the_limit_is_stored_whole(client, world, media, monkeypatch):
+    monkeypatch.setattr("delegations.forms.CREDENTIALS_MAX_BYTES", 200 * 1024)
+    content = PDF + b"0" * (150 * 1024)
+    assert upload(client, world["token_a"], content).status_code == 302
+    credentials = Credentials.objects.get()
+    assert (media / "private" / credentials.file.name).read_bytes() == content
+
+
+def test_the_credentials_upload_still_checks_csrf(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = upload(client, world["token_a"])
+    assert response.status_code == 403
+    assert Credentials.objects.count() == 0
+    page = client.get(reverse("registration:credentials", args=[world["token_a"]]))
+    assert page.status_code == 200
+    assert page["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"

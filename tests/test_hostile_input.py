@@ -320,3 +320,85 @@ def test_hostile_strings_are_inert_in_csv_and_pdf(client, hostile_world):
     text = re.sub(r"\s+", " ", text)
     assert "<script>alert(1)</script>" in text
     assert "'; DROP TABLE delegations_official; --" in text
+
+
+NUL_MESSAGE = "The address contains a null character, which no page accepts."
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/desk/?q=%00",
+        "/desk/?q=Ka%00",
+        "/admin/autocomplete/?term=%00&app_label=delegations&model_name=meeting"
+        "&field_name=convener",
+        "/admin/delegations/official/?q=H%00",
+        "/register/%00/",
+        "/agenda/?item=%00",
+    ],
+)
+def test_a_nul_character_in_the_address_is_a_400(client, world, url):
+    client.force_login(world["superuser"])
+    response = client.get(url)
+    assert response.status_code == 400
+    assert f"<p>{NUL_MESSAGE}</p>" in response.content.decode()
+
+
+def test_the_nul_refusal_speaks_the_visitors_language(client, world):
+    client.force_login(world["desk"])
+    response = client.get("/desk/?q=%00", headers={"accept-language": "fr"})
+    assert response.status_code == 400
+    assert "L'adresse contient un caractère nul" in html.unescape(response.content.decode())
+
+
+FILTER_MESSAGE = "The list cannot be filtered that way; here it is unfiltered."
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/delegations/meeting/?start_date__year=99999",
+        "/admin/delegations/meeting/?start_date__year=9999",
+        "/admin/delegations/meeting/?start_date__year=9999&start_date__month=12",
+        "/admin/delegations/meeting/?end_date__year=99999",
+        "/admin/agenda/session/?starts_at__year=10000&starts_at__month=1",
+        "/admin/agenda/session/?starts_at__year=9999&starts_at__month=12&starts_at__day=31",
+        "/admin/agenda/attendance/?checked_in_at__year=9999",
+        "/admin/agenda/seatingdraw/?drawn_at__year=9999",
+    ],
+)
+def test_a_date_out_of_range_shows_the_whole_list_with_a_message(client, world, url):
+    client.force_login(world["superuser"])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == url.split("?")[0] + "?e=1"
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert FILTER_MESSAGE in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "model"),
+    [
+        ("/admin/delegations/meeting/abc/history/", "Meeting"),
+        ("/admin/delegations/meeting/abc/history/1/", "Meeting"),
+        ("/admin/agenda/session/1.5/history/", "Session"),
+        ("/admin/delegations/official/%20/history/", "Official"),
+    ],
+)
+def test_a_history_address_without_an_id_says_so(client, world, url, model):
+    client.force_login(world["superuser"])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    message = client.get("/admin/").content.decode()
+    assert "with ID" in message and "doesn’t exist. Perhaps it was deleted?" in message
+    assert html.unescape(message).count(f"{model} with ID") == 1
+
+
+def test_a_history_version_that_is_not_a_number_is_not_found(client, world):
+    client.force_login(world["superuser"])
+    meeting = world["meeting"]
+    response = client.get(f"/admin/delegations/meeting/{meeting.pk}/history/abc/")
+    assert response.status_code == 404
+    assert client.get(f"/admin/delegations/meeting/{meeting.pk}/history/").status_code == 200

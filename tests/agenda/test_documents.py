@@ -526,12 +526,36 @@ def test_csv_round_trip_leaves_formulas_inert(desk_client, meeting):
         ("\rx", "'\rx"),
         ("Höynck", "Höynck"),
         ("a=b", "a=b"),
+        ("Smith-Jones", "Smith-Jones"),
+        ("Envoy;=1+1", "'Envoy;=1+1"),
+        ("a,=1", "'a,=1"),
+        ("a,+1", "'a,+1"),
+        ("Envoy;-2", "'Envoy;-2"),
+        ("x\t@A1", "'x\t@A1"),
+        ("line\n=1", "'line\n=1"),
+        ("a, -1", "a, -1"),
+        ("'; DROP TABLE x; --", "'; DROP TABLE x; --"),
         (12, "12"),
         (None, ""),
     ],
 )
 def test_neutralise(value, written):
     assert neutralise(value) == written
+
+
+def test_csv_cells_are_all_quoted_so_a_semicolon_cannot_split_one():
+    from agenda.rendering import render_csv
+
+    class Document:
+        csv_header = ["Name", "Seats"]
+        csv_rows = [["Envoy;=1+1", 2], ["Höynck", None]]
+
+    content = render_csv(Document()).decode("utf-8-sig")
+    assert content.splitlines() == [
+        '"Name","Seats"',
+        '"\'Envoy;=1+1","2"',
+        '"Höynck",""',
+    ]
 
 
 def test_css_string_cannot_break_out_of_the_style_element():

@@ -278,8 +278,8 @@ def test_the_seating_csv(desk_client, meeting):
     services.seating_draw(meeting=meeting, seed=1996)
     response = desk_client.get(reverse("desk:seating"), {"format": "csv"})
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "Place,Organization,Acronym,Head of delegation"
-    assert lines[4] == "4,Organization of African Unity,OAU,H.E. Mr. Salim Ahmed Salim"
+    assert lines[0] == '"Place","Organization","Acronym","Head of delegation"'
+    assert lines[4] == '"4","Organization of African Unity","OAU","H.E. Mr. Salim Ahmed Salim"'
     assert len(lines) == 17
 
 

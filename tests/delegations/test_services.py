@@ -507,3 +507,25 @@ def test_making_the_current_meeting_current_again_changes_nothing_else():
     meeting = MeetingFactory(is_current=True)
     services.meeting_make_current(meeting=meeting)
     assert list(Meeting.objects.filter(is_current=True)) == [meeting]
+
+
+def test_e_mail_subjects_are_plain_text_on_one_line(invited):
+    delegation, token = invited
+    meeting, organization = delegation.meeting, delegation.organization
+    meeting.short_title = "UN & <Regional>\nMeeting"
+    meeting.save()
+    organization.name = 'Pact of "Friends" & O\'Neill <Group>'
+    organization.acronym = "P&F"
+    organization.save()
+    delegation.refresh_from_db()
+    url = f"http://testserver/register/{token}/"
+    services.invitation_send(delegation=delegation, token=token, registration_url=url)
+    services.registration_confirm_send(delegation=delegation, registration_url=url)
+    invitation, confirmation = mail.outbox
+    name = 'Pact of "Friends" & O\'Neill <Group> (P&F)'
+    assert invitation.subject == (
+        f"UN & <Regional> Meeting: please register the delegation of {name}"
+    )
+    assert confirmation.subject == f"UN & <Regional> Meeting: registration of {name} received"
+    # The HTML part is still escaped.
+    assert "O&#x27;Neill &lt;Group&gt;" in invitation.alternatives[0][0]
