@@ -4,7 +4,8 @@ from django.conf import settings
 
 
 def client_ip(request):
-    """The address of whoever sent the request, given AXES_PROXY_COUNT trusted proxies.
+    """The address of whoever sent the request, given PROXY_COUNT trusted proxies
+    (AXES_PROXY_COUNT in the environment).
 
     Each proxy appends the address it received the request from to X-Forwarded-For, so
     with N proxies the client's address is the N-th entry from the right; anything to its
@@ -12,7 +13,7 @@ def client_ip(request):
     holds fewer entries than there are proxies (a request that did not pass them all),
     the address is the connection's own, REMOTE_ADDR.
     """
-    count = settings.AXES_PROXY_COUNT
+    count = settings.PROXY_COUNT
     remote_addr = request.META.get("REMOTE_ADDR", "")
     if not count:
         return remote_addr

@@ -103,7 +103,8 @@ AXES_LOCKOUT_TEMPLATE = "lockout.html"
 # the one the outermost of AXES_PROXY_COUNT proxies wrote into X-Forwarded-For. (Axes's
 # own AXES_IPWARE_* settings need django-ipware, which is not installed: without it axes
 # silently uses REMOTE_ADDR, and every member of staff shares one lock.)
-AXES_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# Named PROXY_COUNT here: django-axes warns (axes.W004) about a setting of its old name.
+PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "meetingsite.proxies.client_ip"
 
 # Content Security Policy (django-csp): only our own scripts and styles, nothing inline.

@@ -73,7 +73,7 @@ def _login(client, username, password, forwarded_for):
     )
 
 
-@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=5, AXES_PROXY_COUNT=1)
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=5, PROXY_COUNT=1)
 def test_behind_the_proxy_a_lockout_hits_the_attackers_address_not_everyone(client):
     UserFactory(username="victim")
     UserFactory(username="colleague", is_staff=True)
@@ -97,7 +97,7 @@ def test_behind_the_proxy_a_lockout_hits_the_attackers_address_not_everyone(clie
     assert _login(client, "victim", "a-long-test-password", "198.51.100.7").status_code == 429
 
 
-@override_settings(AXES_PROXY_COUNT=2)
+@override_settings(PROXY_COUNT=2)
 def test_the_client_address_is_the_entry_the_outermost_proxy_wrote(rf):
     from meetingsite.proxies import client_ip
 
@@ -115,7 +115,7 @@ def test_the_client_address_is_the_entry_the_outermost_proxy_wrote(rf):
 def test_without_proxies_the_address_is_the_connections(rf, settings):
     from meetingsite.proxies import client_ip
 
-    settings.AXES_PROXY_COUNT = 0
+    settings.PROXY_COUNT = 0
     request = rf.get("/", REMOTE_ADDR="192.0.2.5", HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert client_ip(request) == "192.0.2.5"
 
@@ -216,3 +216,30 @@ def test_the_language_cookie_follows_the_session_cookies_switch(secure_cookies, 
         check=True,
     ).stdout.split()
     assert out == [expected, expected, "Lax"]
+
+
+def test_the_production_settings_pass_the_deploy_check_without_a_warning():
+    """What `make serve` runs before it starts (a warning there stops it)."""
+    import os
+    import secrets
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    environment = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "meetingsite.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "SITE_URL": "https://meetings.example.org",
+        "AXES_PROXY_COUNT": "1",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
