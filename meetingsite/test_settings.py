@@ -21,3 +21,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 # Absolute links in feeds and e-mails read as the test client's requests would; the
 # tests that a forged Host never reaches them set another SITE_URL.
 SITE_URL = "http://testserver"
+
+# SQLite tests run on a file, not in memory: with an in-memory database Django's live
+# server shares the test's one connection among its request threads, and a browser that
+# sends two requests at once can hang both. With a file each thread has its own
+# connection and SQLite's own locking. (pytest-xdist gives each worker its own file.)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"]["NAME"] = str(BASE_DIR / "test-db.sqlite3")  # noqa: F405
