@@ -5,9 +5,17 @@ import zoneinfo
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from agenda.models import AgendaItem, Attendance, Room, Session, SessionItem
-from delegations.models import Delegation, Meeting, Official, Organization, Participant
+from delegations.models import (
+    Credentials,
+    Delegation,
+    Meeting,
+    Official,
+    Organization,
+    Participant,
+)
 
 NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
 
@@ -68,6 +76,21 @@ class DelegationFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     organization = factory.SubFactory(OrganizationFactory)
     status = Delegation.Status.INVITED
+
+
+class CredentialsFactory(factory.django.DjangoModelFactory):
+    """Credentials as received, not verified: a row only, no file is written."""
+
+    class Meta:
+        model = Credentials
+
+    delegation = factory.SubFactory(DelegationFactory)
+    file = "credentials/1/letter.pdf"
+    original_name = "letter.pdf"
+    content_type = "application/pdf"
+    size = 10
+    received = datetime.date(1996, 2, 1)
+    uploaded_at = factory.LazyFunction(timezone.now)
 
 
 class ParticipantFactory(factory.django.DjangoModelFactory):

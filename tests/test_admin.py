@@ -21,10 +21,10 @@ from agenda.models import (
 )
 from agenda.services import participants_version_issue
 from delegations.models import Credentials, Meeting, Official, Participant
-from tests.delegations.test_admin import credentials_received
 from tests.factories import (
     AgendaItemFactory,
     AttendanceFactory,
+    CredentialsFactory,
     DelegationFactory,
     MeetingFactory,
     OfficialFactory,
@@ -57,7 +57,7 @@ def make_one_of_each():
     participants_version_issue(
         meeting=attendance.session.meeting, kind="provisional", user=None, base_symbol="X/1"
     )
-    credentials_received(DelegationFactory(meeting=attendance.session.meeting))
+    CredentialsFactory(delegation__meeting=attendance.session.meeting)
     SeatingDraw.objects.create(
         meeting=attendance.session.meeting,
         seed=1,
@@ -153,7 +153,6 @@ def participant_inline_data(delegation, rows):
         "focal_point_name": "",
         "focal_point_email": "",
         "focal_point_phone": "",
-        "credentials_received": "",
         "participants-TOTAL_FORMS": len(rows),
         "participants-INITIAL_FORMS": 0,
         "participants-MIN_NUM_FORMS": 0,
@@ -570,12 +569,8 @@ def test_changelists_show_each_row_in_its_own_meetings_zone(
 
 
 def test_read_only_times_show_in_the_meetings_zone(secretariat_client, server_time_zone, geneva):
-    credentials = Credentials.objects.create(
-        delegation=DelegationFactory(meeting=geneva),
-        file="credentials/1/letter.pdf",
-        original_name="letter.pdf",
-        content_type="application/pdf",
-        size=10,
+    credentials = CredentialsFactory(
+        delegation__meeting=geneva,
         received=datetime.date(2026, 6, 1),
         uploaded_at=utc(2026, 6, 1, 7, 30),
         verified=True,

@@ -13,12 +13,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from delegations import services
-from delegations.models import Credentials, Delegation, Meeting, Participant
+from delegations.models import Delegation, Meeting, Participant
 from tests.delegations.test_views import form_data, official
 from tests.factories import (
+    CredentialsFactory,
     DelegationFactory,
     MeetingFactory,
     OfficialFactory,
@@ -510,19 +510,6 @@ def test_the_admin_still_refuses_a_second_head_among_the_active(secretariat_clie
     assert head.pk and delegation.participants.filter(role="head").count() == 1
 
 
-def credentials_received(delegation):
-    """The delegation's credentials as received, not verified: a row only, no file."""
-    return Credentials.objects.create(
-        delegation=delegation,
-        file="credentials/1/letter.pdf",
-        original_name="letter.pdf",
-        content_type="application/pdf",
-        size=10,
-        received=datetime.date(1996, 2, 1),
-        uploaded_at=timezone.now(),
-    )
-
-
 def test_the_admin_and_the_desk_say_the_same_about_credentials(
     secretariat_client, desk_user, secretariat_user
 ):
@@ -534,7 +521,7 @@ def test_the_admin_and_the_desk_say_the_same_about_credentials(
         for name in ("Andean Community", "Caribbean Community", "League of Arab States")
     )
     for delegation in (received, verified):
-        credentials_received(delegation)
+        CredentialsFactory(delegation=delegation)
     services.credentials_verify(credentials=verified.credentials, by=secretariat_user)
     page = secretariat_client.get(changelist("delegation"), {"meeting__id__exact": meeting.pk})
     admin_says = dict(
@@ -574,7 +561,7 @@ def test_the_delegations_list_reads_a_constant_number_of_queries(
 ):
     for delegation in DelegationFactory.create_batch(size, meeting=open_meeting):
         ParticipantFactory(delegation=delegation, role="head")
-        credentials_received(delegation)
+        CredentialsFactory(delegation=delegation)
     secretariat_client.get(changelist("delegation"))  # the session and permissions, cached
     with django_assert_num_queries(9):
         response = secretariat_client.get(changelist("delegation"))

@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from delegations.models import Credentials, Delegation, Meeting, Official, Participant, fold
+from delegations.models import Delegation, Meeting, Official, Participant, fold
 from tests.factories import (
+    CredentialsFactory,
     DelegationFactory,
     MeetingFactory,
     OfficialFactory,
@@ -286,15 +287,7 @@ def test_the_credentials_record_alone_says_what_the_credentials_are():
     delegation = DelegationFactory(status=Delegation.Status.ACCREDITED)
     assert delegation.credentials_state == Delegation.CredentialsState.MISSING
     assert delegation.credentials_state.label == "Missing"
-    credentials = Credentials.objects.create(
-        delegation=delegation,
-        file="credentials/1/letter.pdf",
-        original_name="letter.pdf",
-        content_type="application/pdf",
-        size=10,
-        received=datetime.date(1996, 2, 1),
-        uploaded_at=timezone.now(),
-    )
+    credentials = CredentialsFactory(delegation=delegation)
     delegation = Delegation.objects.select_related("credentials").get(pk=delegation.pk)
     assert delegation.credentials_state.label == "Received, not verified"
     credentials.verified, credentials.verified_at = True, timezone.now()
