@@ -353,18 +353,12 @@ def participant_version_issue(request):
     return redirect("desk:participant_versions")
 
 
-def _version_or_404(meeting, pk):
-    return get_object_or_404(
-        ParticipantListVersion.objects.select_related("meeting"), meeting=meeting, pk=pk
-    )
-
-
 @desk_required
 @require_GET
 def participant_version_changes(request, pk):
     """What changed from an earlier version (by default the one before) to version ``pk``."""
     meeting = current_meeting_or_404()
-    version = _version_or_404(meeting, pk)
+    version = documents.issued_version_or_404(meeting, pk)
     earlier = list(
         ParticipantListVersion.objects.for_meeting(meeting).filter(revision__lt=version.revision)
     )

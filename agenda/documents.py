@@ -333,6 +333,13 @@ class ParticipantsList(Document):
         }
 
 
+def issued_version_or_404(meeting, pk):
+    """An issued version of ``meeting``'s list of participants, or Http404."""
+    return get_object_or_404(
+        ParticipantListVersion.objects.select_related("meeting"), meeting=meeting, pk=pk
+    )
+
+
 @register
 class IssuedParticipantsList(ParticipantsList):
     """An issued version of the list, printed from its snapshot alone (no query) in the
@@ -351,11 +358,7 @@ class IssuedParticipantsList(ParticipantsList):
 
     @classmethod
     def from_request(cls, request, meeting, *, pk):
-        return cls(
-            get_object_or_404(
-                ParticipantListVersion.objects.select_related("meeting"), meeting=meeting, pk=pk
-            )
-        )
+        return cls(issued_version_or_404(meeting, pk))
 
     @property
     def subtitle(self):
