@@ -28,7 +28,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from delegations.models import Credentials, Delegation, Participant
+from delegations.models import Delegation, Participant
 
 from .models import AgendaItem, Attendance, ParticipantListVersion, Session, SpeakersList
 from .rendering import LazyQr
@@ -616,13 +616,6 @@ class SpeakersListSheet(Document):
 # --- Credentials -----------------------------------------------------------------------------
 
 
-def _credentials_of(delegation):
-    try:
-        return delegation.credentials
-    except Credentials.DoesNotExist:
-        return None
-
-
 def credentials_rows(meeting):
     """Every active delegation in protocol order with the state of its credentials."""
     delegations = (
@@ -633,7 +626,7 @@ def credentials_rows(meeting):
     )
     rows = []
     for delegation in delegations:
-        credentials = _credentials_of(delegation)
+        credentials = delegation.credentials_record
         state = delegation.credentials_state.label
         rows.append(
             {

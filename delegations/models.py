@@ -496,12 +496,19 @@ class Delegation(models.Model):
         return self.seats_allowed or self.meeting.seats_per_delegation
 
     @property
+    def credentials_record(self):
+        """The delegation's Credentials, or None while none have been sent."""
+        try:
+            return self.credentials
+        except Credentials.DoesNotExist:
+            return None
+
+    @property
     def credentials_state(self):
         """The one reading of the credentials record, for the admin, the desk and paper
         alike (load ``credentials`` with select_related to spare a query)."""
-        try:
-            credentials = self.credentials
-        except Credentials.DoesNotExist:
+        credentials = self.credentials_record
+        if credentials is None:
             return self.CredentialsState.MISSING
         if credentials.verified:
             return self.CredentialsState.VERIFIED
