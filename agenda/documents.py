@@ -26,12 +26,12 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from delegations.models import Delegation, Participant
 
 from .models import AgendaItem, Attendance, ParticipantListVersion, Session, SpeakersList
-from .rendering import LazyQr
+from .rendering import LazyQr, qr_svg_file
 from .seating import seating_plan
 from .seating_svg import seating_svg
 
@@ -94,6 +94,9 @@ class Document:
     empty_text = None
     # The language the document prints in; None: the request's.
     language = None
+    # Its Typst template (templates/documents/typst/), for the documents of thousands of
+    # rows; "": its PDF is its HTML laid out by WeasyPrint.
+    typeset = ""
 
     def __init__(self, meeting):
         self.meeting = meeting
@@ -116,6 +119,22 @@ class Document:
     def get_context(self):
         """What the template prints besides the document itself."""
         return {"rows": self.rows}
+
+    def print_subtitle(self, isolate):
+        """The subtitle on paper, its pieces isolated (``rendering.isolate``)."""
+        return meeting_dates(self.meeting, isolate)
+
+    def print_body(self, isolate):
+        """What the Typst template (``typeset``) prints, as JSON: texts already isolated."""
+        raise NotImplementedError(f"{self.identifier} has no Typst template.")
+
+    def print_table(self, rows, isolate):
+        """The columns' headings and the cells' values of ``rows``, for paper."""
+        columns = [column for column in self.columns if column.html]
+        return {
+            "headings": [str(column.heading) for column in columns],
+            "rows": [[isolate(column.value_of(row)) for column in columns] for row in rows],
+        }
 
     def table_rows(self):
         """The rows the columns read, one a line of the CSV."""
@@ -170,16 +189,41 @@ def organization_label(organization):
     return f"{name} ({organization.acronym})" if organization.acronym else name
 
 
-def meeting_dates(meeting):
+def long_date(value):
+    """A date as the public pages write it, in the document's language ("Thursday,
+    15 February 1996", "1996年2月15日 星期四")."""
+    from .templatetags.agenda_site import long_date  # Imported here: it imports the views.
+
+    return long_date(value)
+
+
+def clock(value):
+    """A time of day as the public pages write it ("10:00", "10 h 00")."""
+    from .templatetags.agenda_site import clock
+
+    return clock(value)
+
+
+def plain(value):
+    return str(value)
+
+
+def meeting_dates(meeting, wrap=plain):
+    """The meeting's days; ``wrap`` isolates each date, for paper (``rendering.isolate``)."""
     if meeting.start_date == meeting.end_date:
-        return date_format(meeting.start_date, "j F Y")
-    return f"{date_format(meeting.start_date, 'j F')} – {date_format(meeting.end_date, 'j F Y')}"
+        return wrap(long_date(meeting.start_date))
+    return f"{wrap(long_date(meeting.start_date))} – {wrap(long_date(meeting.end_date))}"
 
 
-def session_line(session):
+def session_line(session, wrap=plain):
+    """ "Session 1 — Thursday, 15 February 1996, 10:00–12:00, Conference Room 4"; ``wrap``
+    isolates each piece, so that on Arabic paper each keeps its place and its own order."""
     start, end = session.local_start, session.local_end
-    room = f", {session.room}" if session.room_id else ""
-    return f"{session.title} — {date_format(start, 'l j F Y')}, {start:%H:%M}–{end:%H:%M}{room}"
+    room = f", {wrap(session.room)}" if session.room_id else ""
+    return (
+        f"{wrap(session.title)} — {wrap(long_date(start))}, "
+        f"{wrap(f'{clock(start)}–{clock(end)}')}{room}"
+    )
 
 
 # --- Sign-in sheet ---------------------------------------------------------------------------
@@ -192,6 +236,7 @@ class SignInSheet(Document):
     identifier = "sign_in"
     title = gettext_lazy("Sign-in sheet")
     template = "documents/sign_in.html"
+    typeset = "sign_in.typ"
     columns = (
         Column(gettext_lazy("No."), "number", css_class="number"),
         Column(
@@ -231,9 +276,12 @@ class SignInSheet(Document):
 
     @property
     def subtitle(self):
+        return self.print_subtitle(plain)
+
+    def print_subtitle(self, isolate):
         if self.session is not None:
-            return session_line(self.session)
-        return date_format(self.day, "l j F Y")
+            return session_line(self.session, isolate)
+        return isolate(long_date(self.day))
 
     @property
     def filename(self):
@@ -254,6 +302,16 @@ class SignInSheet(Document):
             "blank_rows": range(count + 1, count + 1 + WALK_IN_ROWS),
         }
 
+    def print_body(self, isolate):
+        """The rows, where the group kept with the walk-in rows starts, and the walk-ins'
+        numbers (as ``get_context`` gives them to the HTML)."""
+        count = len(self.rows)
+        return {
+            **self.print_table(self.rows, isolate),
+            "split": max(count - ROWS_KEPT_WITH_WALK_INS, 0),
+            "blank_rows": [str(number) for number in range(count + 1, count + 1 + WALK_IN_ROWS)],
+        }
+
 
 # --- List of participants, and its issued versions -------------------------------------------
 
@@ -268,6 +326,7 @@ class ParticipantsList(Document):
     identifier = "participants"
     title = gettext_lazy("List of participants")
     template = "documents/participants.html"
+    typeset = "participants.typ"
     filename = "list-of-participants"
     columns = (
         Column(gettext_lazy("Organization"), "organization"),
@@ -305,6 +364,45 @@ class ParticipantsList(Document):
 
     def get_context(self):
         return {"groups": self.rows}
+
+    def print_version(self, isolate):
+        """The line naming an issued version above the table; None for the live list."""
+        return None
+
+    def print_body(self, isolate):
+        """Each delegation and its members, as templates/documents/participants.html prints
+        them: the position with the country, and a member's own "Representing" note."""
+
+        def representing(note):
+            return _("Representing: %(note)s") % {"note": isolate(note)} if note else ""
+
+        def position(member):
+            text = isolate(member["position"])
+            if member.get("country"):
+                text += f" ({isolate(member['country'])})"
+            return text
+
+        return {
+            "headings": [_("Name"), _("Role"), _("Position")],
+            "empty": _("No participant named yet."),
+            "version": self.print_version(isolate),
+            "groups": [
+                {
+                    "organization": isolate(group["organization"]),
+                    "representing": representing(group["representing"]),
+                    "members": [
+                        {
+                            "name": isolate(member["name"]),
+                            "role": isolate(member["role"]),
+                            "position": position(member),
+                            "note": representing(member.get("representing")),
+                        }
+                        for member in group["members"]
+                    ],
+                }
+                for group in self.rows
+            ],
+        }
 
     def table_rows(self):
         """One row a member, for the live list and for issued versions alike."""
@@ -364,6 +462,16 @@ class IssuedParticipantsList(ParticipantsList):
     def subtitle(self):
         return f"{self.version.symbol} — {self.version.snapshot['subtitle']}"
 
+    def print_subtitle(self, isolate):
+        return f"{isolate(self.version.symbol)} — {isolate(self.version.snapshot['subtitle'])}"
+
+    def print_version(self, isolate):
+        context = self.get_context()
+        return _("%(symbol)s, issued %(issued)s") % {
+            "symbol": isolate(context["symbol"]),
+            "issued": isolate(context["issued"]),
+        }
+
     @property
     def filename(self):
         return f"list-of-participants-{slugify(self.version.symbol)}"
@@ -373,7 +481,7 @@ class IssuedParticipantsList(ParticipantsList):
         return {
             "groups": self.rows,
             "symbol": self.version.symbol,
-            "issued": date_format(issued, "j F Y"),
+            "issued": long_date(issued),
         }
 
 
@@ -434,6 +542,7 @@ class AttendanceRecord(Document):
     identifier = "attendance"
     title = gettext_lazy("Attendance record")
     template = "documents/attendance.html"
+    typeset = "attendance.typ"
     filename = "attendance-record"
     columns = (
         Column(gettext_lazy("Session"), "session", html=False),
@@ -505,6 +614,50 @@ class AttendanceRecord(Document):
         blocks = [block | {"table": self.html_table(block["present"])} for block in self.blocks]
         return {"blocks": blocks, "expected": self.expected}
 
+    def print_body(self, isolate):
+        """The totals, then each session's rows and its total, as attendance.html has them."""
+
+        def total(block):
+            if not block["present"]:
+                return _("Nobody checked in (0 present of %(expected)s expected).") % {
+                    "expected": self.expected
+                }
+            return ngettext(
+                "%(counter)s present of %(expected)s expected",
+                "%(counter)s present of %(expected)s expected",
+                block["count"],
+            ) % {"counter": block["count"], "expected": self.expected}
+
+        table = self.print_table([], isolate)
+        return {
+            "totals_heading": _("Totals"),
+            "summary_headings": [
+                _("Session"),
+                _("Date"),
+                _("Present"),
+                _("Absent"),
+                _("Expected"),
+            ],
+            "expected": str(self.expected),
+            "blocks": [
+                {
+                    "title": isolate(block["session"].title),
+                    "when": f"{isolate(block['date'])}, {isolate(block['time'])}",
+                    "count": str(block["count"]),
+                    "absent": str(block["absent"]),
+                    "line": session_line(block["session"], isolate),
+                    "headings": table["headings"],
+                    # The cells as the HTML prints them (the check-in's date and time).
+                    "rows": [
+                        [isolate(column.cell_of(row)) for column in self.columns if column.html]
+                        for row in block["present"]
+                    ],
+                    "total": total(block),
+                }
+                for block in self.blocks
+            ],
+        }
+
 
 # --- Badges ----------------------------------------------------------------------------------
 
@@ -516,6 +669,7 @@ class Badges(Document):
     identifier = "badges"
     title = gettext_lazy("Badges")
     template = "documents/badges.html"
+    typeset = "badges.typ"
     filename = "badges"
     columns = (
         Column(gettext_lazy("Badge number"), "badge_number"),
@@ -536,6 +690,21 @@ class Badges(Document):
             }
             for participant in Participant.objects.expected(meeting)
         ]
+
+    def print_body(self, isolate):
+        return {
+            "no_number": _("No badge number"),
+            "rows": [
+                {
+                    "name": isolate(row["name"]),
+                    "organization": isolate(row["organization"]),
+                    "role": isolate(row["role"]),
+                    "badge_number": isolate(row["badge_number"]),
+                    "qr": qr_svg_file(row["badge_number"]) if row["badge_number"] else "",
+                }
+                for row in self.rows
+            ],
+        }
 
 
 # --- Speakers' list --------------------------------------------------------------------------

@@ -1,17 +1,24 @@
 """A printable document's three forms: HTML with its print stylesheet, PDF and CSV.
 
 Every document (``agenda.documents``) is rendered here and nowhere else: the HTML from its
-template, the PDF from that HTML through WeasyPrint, the CSV from its declared columns.
+template, the CSV from its declared columns, and the PDF either typeset by Typst from the
+document's data (the documents of thousands of rows: sign-in sheet, list of participants,
+attendance record, badges; ``Document.typeset`` names their template in
+templates/documents/typst/) or laid out from the HTML by WeasyPrint (the others).
 """
 
 import csv
 import io
+import json
 import logging
 import re
+import threading
 from functools import lru_cache
+from pathlib import Path
 
 import segno
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
@@ -45,15 +52,27 @@ def paper_or_default(paper, meeting=None):
 # --- QR codes --------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=20_000)
-def qr_svg(text):
-    """The QR code of ``text`` as inline SVG; the desk's search accepts what it encodes.
+def qr_code(text):
+    """The QR code of ``text``; the desk's search accepts what it encodes.
 
     A fixed mask skips segno's trial of all eight (any mask is valid QR and scans), which
     makes a code three times faster: it matters on a sheet of thousands of badges.
     """
-    code = segno.make(text, micro=False, error="m", boost_error=False, mask=0)
-    return mark_safe(code.svg_inline(scale=3, border=2, omitsize=True))  # noqa: S308
+    return segno.make(text, micro=False, error="m", boost_error=False, mask=0)
+
+
+@lru_cache(maxsize=20_000)
+def qr_svg(text):
+    """The QR code of ``text`` as inline SVG, for the HTML."""
+    return mark_safe(qr_code(text).svg_inline(scale=3, border=2, omitsize=True))  # noqa: S308
+
+
+@lru_cache(maxsize=20_000)
+def qr_svg_file(text):
+    """The QR code of ``text`` as an SVG file of its own, for Typst."""
+    buffer = io.BytesIO()
+    qr_code(text).save(buffer, kind="svg", scale=3, border=2, xmldecl=False, nl=False)
+    return buffer.getvalue().decode()
 
 
 class LazyQr:
@@ -136,7 +155,93 @@ def write_pdf(html):
 
 
 def render_pdf(document, *, paper=None):
+    """The document's PDF on ``paper`` (left out: the meeting's paper), as bytes."""
+    if document.typeset:
+        return typeset_pdf(document, paper=paper)
     return write_pdf(render_html(document, paper=paper, pdf=True))
+
+
+# --- PDF typeset by Typst --------------------------------------------------------------------
+
+TYPST_DIR = Path(__file__).resolve().parent.parent / "templates" / "documents" / "typst"
+# Typst's names of the meeting's paper choices.
+TYPST_PAPER = {Meeting.Paper.LETTER: "us-letter", Meeting.Paper.A4: "a4"}
+# Noto from Debian (`make fonts`): Latin, Greek and Cyrillic, then Arabic, then Chinese;
+# DejaVu where Noto is missing. Typst picks, character by character, the first that has it.
+TYPST_FONTS = ["Noto Sans", "Noto Sans Arabic", "Noto Sans CJK SC", "DejaVu Sans"]
+# The system's font folders: nothing is downloaded, and Typst's own embedded fonts stay out.
+SYSTEM_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
+
+# Each piece of data between FIRST STRONG ISOLATE and POP DIRECTORY ISOLATE (Unicode's
+# bidirectional algorithm, which Typst follows): in an Arabic document a Latin name, a time
+# or a number keeps its own order ("H.E. Mr. Ivan M." and not ".H.E. Mr. Ivan M").
+FSI, PDI = "\u2068", "\u2069"
+
+
+def isolate(value):
+    """``value`` as text isolated from its neighbours; nothing for an empty value."""
+    text = "" if value is None else str(value)
+    return f"{FSI}{text}{PDI}" if text else ""
+
+
+_compiler_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def typst_compiler():
+    """One Typst compiler per process: it reads the fonts once (a fifth of a second)."""
+    import typst  # Imported here, as WeasyPrint is: only a process that prints loads it.
+
+    folders = [folder for folder in SYSTEM_FONT_DIRS if Path(folder).is_dir()]
+    return typst.Compiler(root=str(TYPST_DIR), font_paths=folders, ignore_system_fonts=True)
+
+
+def page_pieces():
+    """The translated "Page x of y" as pieces of text and the two numbers' places."""
+    marker = "\x00"
+    text = str(PAGE_X_OF_Y) % {"page": f"{marker}page{marker}", "pages": f"{marker}pages{marker}"}
+    return [
+        {"number": piece} if index % 2 else {"text": piece}
+        for index, piece in enumerate(text.split(marker))
+        if piece
+    ]
+
+
+def typst_data(document, paper):
+    """Everything the Typst template prints, as JSON: the page, the margins' text, and the
+    document's own body (``Document.print_body``), each value isolated."""
+    return {
+        # Typst wants the language alone ("zh" of "zh-hans"): it picks the line breaking,
+        # the quotes and the hyphenation by it.
+        "lang": (translation.get_language() or "en").split("-")[0],
+        "rtl": translation.get_language_bidi(),
+        "paper": TYPST_PAPER[paper],
+        "fonts": TYPST_FONTS,
+        "title": isolate(document.title),
+        "subtitle": document.print_subtitle(isolate),
+        "meeting": isolate(document.meeting.title),
+        "short_title": isolate(document.meeting.short_title),
+        "page": page_pieces(),
+        "body": document.print_body(isolate),
+    }
+
+
+def typeset_pdf(document, *, paper=None):
+    """The PDF of a document that declares a Typst template (``Document.typeset``).
+
+    The data reaches the template as one JSON string (``sys.inputs``), never as Typst
+    source: a name holding ``#``, ``$``, ``*`` or ``<`` prints as it is and runs nothing.
+    """
+    paper = paper_or_default(paper, document.meeting)
+    data = json.dumps(typst_data(document, paper), ensure_ascii=False)
+    with _compiler_lock:  # One compiler, shared by the background jobs' threads.
+        return typst_compiler().compile(
+            input=str(TYPST_DIR / document.typeset),
+            format="pdf",
+            sys_inputs={"data": data},
+            # Untagged, as WeasyPrint's: tags make the file ten times larger.
+            pdf_tags=False,
+        )
 
 
 # --- CSV -------------------------------------------------------------------------------------
