@@ -94,7 +94,7 @@ class Document:
     empty_text = None
     # The language the document prints in; None: the request's.
     language = None
-    # Its Typst template (templates/documents/typst/), for the documents of thousands of
+    # Its Typst template (templates/typst/), for the documents of thousands of
     # rows; "": its PDF is its HTML laid out by WeasyPrint.
     typeset = ""
 

@@ -4,7 +4,7 @@ Every document (``agenda.documents``) is rendered here and nowhere else: the HTM
 template, the CSV from its declared columns, and the PDF either typeset by Typst from the
 document's data (the documents of thousands of rows: sign-in sheet, list of participants,
 attendance record, badges; ``Document.typeset`` names their template in
-templates/documents/typst/) or laid out from the HTML by WeasyPrint (the others).
+templates/typst/) or laid out from the HTML by WeasyPrint (the others).
 """
 
 import csv
@@ -163,7 +163,7 @@ def render_pdf(document, *, paper=None):
 
 # --- PDF typeset by Typst --------------------------------------------------------------------
 
-TYPST_DIR = Path(__file__).resolve().parent.parent / "templates" / "documents" / "typst"
+TYPST_DIR = Path(__file__).resolve().parent.parent / "templates" / "typst"
 # Typst's names of the meeting's paper choices.
 TYPST_PAPER = {Meeting.Paper.LETTER: "us-letter", Meeting.Paper.A4: "a4"}
 # Noto from Debian (`make fonts`): Latin, Greek and Cyrillic, then Arabic, then Chinese;
@@ -172,16 +172,24 @@ TYPST_FONTS = ["Noto Sans", "Noto Sans Arabic", "Noto Sans CJK SC", "DejaVu Sans
 # The system's font folders: nothing is downloaded, and Typst's own embedded fonts stay out.
 SYSTEM_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
 
-# Each piece of data between FIRST STRONG ISOLATE and POP DIRECTORY ISOLATE (Unicode's
+# Each piece of data between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE (Unicode's
 # bidirectional algorithm, which Typst follows): in an Arabic document a Latin name, a time
 # or a number keeps its own order ("H.E. Mr. Ivan M." and not ".H.E. Mr. Ivan M").
 FSI, PDI = "\u2068", "\u2069"
+RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 
 
 def isolate(value):
     """``value`` as text isolated from its neighbours; nothing for an empty value."""
     text = "" if value is None else str(value)
     return f"{FSI}{text}{PDI}" if text else ""
+
+
+def isolate_right_to_left(value):
+    """In a left-to-right document, only Hebrew or Arabic data needs isolating; the rest
+    stays free of the invisible isolates, which a PDF's copied or searched text keeps."""
+    text = "" if value is None else str(value)
+    return isolate(text) if RIGHT_TO_LEFT.search(text) else text
 
 
 _compiler_lock = threading.Lock()
@@ -209,20 +217,22 @@ def page_pieces():
 
 def typst_data(document, paper):
     """Everything the Typst template prints, as JSON: the page, the margins' text, and the
-    document's own body (``Document.print_body``), each value isolated."""
+    document's own body (``Document.print_body``), each value isolated where needed."""
+    rtl = translation.get_language_bidi()
+    isolate_data = isolate if rtl else isolate_right_to_left
     return {
         # Typst wants the language alone ("zh" of "zh-hans"): it picks the line breaking,
         # the quotes and the hyphenation by it.
         "lang": (translation.get_language() or "en").split("-")[0],
-        "rtl": translation.get_language_bidi(),
+        "rtl": rtl,
         "paper": TYPST_PAPER[paper],
         "fonts": TYPST_FONTS,
-        "title": isolate(document.title),
-        "subtitle": document.print_subtitle(isolate),
-        "meeting": isolate(document.meeting.title),
-        "short_title": isolate(document.meeting.short_title),
+        "title": str(document.title),
+        "subtitle": document.print_subtitle(isolate_data),
+        "meeting": isolate_data(document.meeting.title),
+        "short_title": isolate_data(document.meeting.short_title),
         "page": page_pieces(),
-        "body": document.print_body(isolate),
+        "body": document.print_body(isolate_data),
     }
 
 
@@ -235,13 +245,22 @@ def typeset_pdf(document, *, paper=None):
     paper = paper_or_default(paper, document.meeting)
     data = json.dumps(typst_data(document, paper), ensure_ascii=False)
     with _compiler_lock:  # One compiler, shared by the background jobs' threads.
-        return typst_compiler().compile(
+        content = typst_compiler().compile(
             input=str(TYPST_DIR / document.typeset),
             format="pdf",
             sys_inputs={"data": data},
             # Untagged, as WeasyPrint's: tags make the file ten times larger.
             pdf_tags=False,
         )
+    # Typst marks a document mostly in Arabic as read right to left (a viewer preference
+    # for facing pages). PDFium, the reader in Chrome, then reverses the words of every line
+    # it copies or searches, Latin names too ("Korotchenya .M Ivan .Mr .E.H"); without the
+    # mark it reads each line's directions itself. Same length: the offsets stay right.
+    return content.replace(VIEWER_RIGHT_TO_LEFT, VIEWER_LEFT_TO_RIGHT, 1)
+
+
+VIEWER_RIGHT_TO_LEFT = b"/ViewerPreferences<</Direction/R2L"
+VIEWER_LEFT_TO_RIGHT = b"/ViewerPreferences<</Direction/L2R"
 
 
 # --- CSV -------------------------------------------------------------------------------------
