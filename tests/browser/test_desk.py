@@ -69,7 +69,7 @@ def test_desk_officer_checks_three_delegates_in_by_keyboard_and_prints(page, sit
     assert sheet.headers["content-type"] == "application/pdf"
     pages = pdf_text(sheet.body())
     assert len(pages) == 2
-    assert "Opening of the meeting — Thursday 15 February 1996, 10:00–11:00" in pages[0]
+    assert "Opening of the meeting — Thursday, 15 February 1996, 10:00–11:00" in pages[0]
     assert "H.E. Mr. Wilhelm Höynck" in pages[0]
     assert "Page 1 of 2" in pages[0]
     record_text = " ".join(pdf_text(record.body()))
