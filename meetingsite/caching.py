@@ -355,6 +355,8 @@ def _render_once(key, render):
     Returns (page, response, how): ``page`` to answer from, or ``response`` to send as
     it is; ``how`` is "miss" when this request rendered, "wait" when it waited.
     """
+    if not settings.PAGE_RENDER_ONCE:
+        return *render(), "miss"
     lock = f"{key}:render"
     token = uuid.uuid4().hex
     deadline = time.monotonic() + WAIT_SECONDS

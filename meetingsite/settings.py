@@ -277,6 +277,9 @@ X_FRAME_OPTIONS = "DENY"
 REDIS_URL = env.str("REDIS_URL", default="")
 # Off only to measure pages uncached (make bench).
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+# One render for a burst of requests for a page just invalidated (the others wait for
+# it); off only to measure the difference (make bench, bench/burst.py).
+PAGE_RENDER_ONCE = env.bool("PAGE_RENDER_ONCE", default=True)
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
