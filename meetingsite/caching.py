@@ -363,6 +363,11 @@ def _render_once(key, render):
     while True:
         if cache.add(lock, token, LOCK_SECONDS):
             try:
+                # A render may have stored the page and let go of the lock between this
+                # request's last look at the page and its taking the lock.
+                page = cache.get(key)
+                if _fresh(page, timezone.now()):
+                    return page, None, "wait"
                 return *render(), "miss"
             finally:
                 if cache.get(lock) == token:

@@ -22,6 +22,7 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
 from django.core.files.storage import Storage
 from django.db import IntegrityError, connections, router, transaction
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 
 CHUNK = 512 * 1024  # bytes read per query while streaming a file
@@ -137,7 +138,10 @@ class DatabaseStorage(Storage):
         for _attempt in range(10):
             try:
                 with transaction.atomic(using=using):
-                    model.objects.using(using).create(name=name, content=data, size=len(data))
+                    now = timezone.now()
+                    model.objects.using(using).create(
+                        name=name, content=data, size=len(data), created_at=now, modified_at=now
+                    )
             except IntegrityError:
                 # Another process took the name between get_available_name() and now.
                 max_length = model._meta.get_field("name").max_length
