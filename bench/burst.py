@@ -102,6 +102,12 @@ def measure(env, *, path="/agenda/", workers=4, burst=32, rounds=5):
         setup_env.setdefault("SITE_URL", f"http://127.0.0.1:{PORT}")
         if "REDIS_URL" not in extra:
             setup_env.pop("REDIS_URL", None)
+        else:
+            # Pages cached by an earlier run on another database would answer for this one
+            # (the keys hold version numbers, not which database they came from).
+            import redis
+
+            redis.Redis.from_url(extra["REDIS_URL"]).flushdb()
         server = _start(setup_env, workers)
         renders, latencies, errors = [], [], 0
         try:
