@@ -15,10 +15,10 @@ does not empty it. Code that writes public models with ``bulk_create`` or
 
 A cached page answers only a Host in ALLOWED_HOSTS, and its key holds the path and only
 the query parameters its view declares (``cached_page(params=...)``), each value in its
-canonical form: a value its cleaner refuses (``?item=zzz``) is dropped, so garbage makes
-no new entry. When a page has just been invalidated, one request renders it while the
-others wait briefly for the result (``cache.add`` as a lock: atomic in LocMem within a
-process and in Redis across processes), so a burst costs one render, not one each.
+canonical form: every value its cleaner refuses (``?item=zzz``) reads as one "invalid",
+so garbage makes no new entry. When a page has just been invalidated, one request renders
+it while the others wait briefly for the result (``cache.add`` as a lock: atomic in
+LocMem within a process and in Redis across processes), so a burst costs one render.
 """
 
 import dataclasses
@@ -180,25 +180,34 @@ class CachedPage:
 PASSED_HEADERS = ("Content-Disposition",)
 
 
+# What a cleaner gives for a value that is not one: every such value shares one entry,
+# and the view sees this text, which no valid value is, and says the value is wrong.
+INVALID = "invalid"
+
+
 def integer(low, high):
     """A cleaner for ``cached_page(params=...)``: a whole number from low to high."""
 
     def clean(value):
         value = value.strip()
-        if not value.isascii() or not value.isdigit():
+        if not value:
             return None
-        number = int(value)
-        return str(number) if low <= number <= high else None
+        if not value.isascii() or not value.isdigit() or not low <= int(value) <= high:
+            return INVALID
+        return str(int(value))
 
     return clean
 
 
 def iso_date(value):
     """A cleaner for ``cached_page(params=...)``: a calendar date as YYYY-MM-DD."""
-    try:
-        return datetime.date.fromisoformat(value.strip()).isoformat()
-    except ValueError:
+    value = value.strip()
+    if not value:
         return None
+    try:
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError:
+        return INVALID
 
 
 def _keep(value):
@@ -208,8 +217,9 @@ def _keep(value):
 def _known_query(request, params):
     """The request's query string cut to ``params``, values canonical, in a fixed order.
 
-    ``params`` maps each name to its cleaner: the value's canonical text, or None for a
-    value that means nothing (dropped, as if absent). Only a parameter's last value is kept.
+    ``params`` maps each name to its cleaner: the value's canonical text, None for an
+    empty value (dropped, as if absent), or ``INVALID`` for any value that is not one.
+    Only a parameter's last value is kept.
     """
     query = QueryDict(mutable=True)
     for name in sorted(params):
@@ -389,11 +399,12 @@ def cached_page(view=None, *, params=()):
 
     ``params`` names the query parameters the view reads (the programme's ``item``):
     a tuple of names (any value kept), or a dict of name to cleaner (``integer(1, 999)``,
-    ``iso_date``), which gives a value's canonical text, or None for a value that means
-    nothing (dropped). The view sees only those parameters, cleaned, and other
-    parameters are ignored: such a request is answered from the same entry as the URL
-    without them, rather than rendered afresh, so that random query strings cost
-    neither renders nor cache space.
+    ``iso_date``), which gives a value's canonical text, None for an empty one (dropped),
+    or ``INVALID`` for garbage (``?day=zzz``: every such value shares one entry, and the
+    view, seeing "invalid", says the value is wrong). The view sees only those
+    parameters, cleaned, and other parameters are ignored: such a request is answered
+    from the same entry as the URL without them, rather than rendered afresh, so that
+    random query strings cost neither renders nor cache space.
 
     On a miss one request renders while the others for the same page wait for it
     (``_render_once``). A view whose content also depends on the clock ("now and next")

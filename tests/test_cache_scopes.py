@@ -180,28 +180,43 @@ def test_bulk_writes_name_their_meeting(
 
 
 @pytest.mark.urls("tests.caching_urls")
-def test_garbage_values_of_known_parameters_fold_into_the_canonical_entry(client):
+def test_garbage_values_of_known_parameters_fold_into_one_entry(client):
     assert client.get("/canonical/").content == b""
-    for garbage in ("day=zzz", "day=2026-02-30", "day=", "n=0", "n=10", "n=x", "n=%EF%BC%93"):
+    assert client.get("/canonical/?day=&n=%20")["X-Cache"] == "hit"  # empty: as absent
+    first = client.get("/canonical/?day=zzz")
+    assert (first.content, first["X-Cache"]) == (b"day=invalid", "miss")
+    for garbage in ("day=2026-02-30", "day=%00", "day=" + "9" * 5000, "day=zzz&x=1"):
         response = client.get(f"/canonical/?{garbage}")
-        assert (response.content, response["X-Cache"]) == (b"", "hit"), garbage
+        assert (response.content, response["X-Cache"]) == (b"day=invalid", "hit"), garbage
+    assert client.get("/canonical/?n=0").content == b"n=invalid"
+    for garbage in ("n=10", "n=x", "n=-1", "n=%EF%BC%93"):  # the last a full-width digit
+        assert client.get(f"/canonical/?{garbage}")["X-Cache"] == "hit", garbage
     assert client.get("/canonical/?day=2026-07-01&n=03").content == b"day=2026-07-01&n=3"
     assert client.get("/canonical/?n=3&day=2026-07-01")["X-Cache"] == "hit"
     assert client.get("/canonical/?n=3&n=5&day=2026-07-01").content == b"day=2026-07-01&n=5"
-    assert caching_urls.RENDERS == ["", "day=2026-07-01&n=3", "day=2026-07-01&n=5"]
-    assert len(cache._cache) == 3
+    assert caching_urls.RENDERS == [
+        "",
+        "day=invalid",
+        "n=invalid",
+        "day=2026-07-01&n=3",
+        "day=2026-07-01&n=5",
+    ]
+    assert len(cache._cache) == 5
 
 
-def test_the_programme_folds_an_item_that_is_no_number(client, two_meetings):
+def test_the_programme_shows_one_page_for_every_wrong_item(client, two_meetings):
     plain = client.get("/agenda/")
-    for garbage in ("zzz", "-1", "1e3", "99999"):
+    wrong = client.get("/agenda/?item=zzz")
+    assert wrong["X-Cache"] == "miss"
+    assert "There is no such agenda item: choose one listed." in wrong.content.decode()
+    for garbage in ("-1", "1e3", "99999", "%D9%A1"):  # the last an Arabic-Indic one
         response = client.get(f"/agenda/?item={garbage}")
-        assert response["X-Cache"] == "hit", garbage
-        assert response.content == plain.content
+        assert (response["X-Cache"], response.content) == ("hit", wrong.content), garbage
+    assert client.get("/agenda/?item=")["X-Cache"] == "hit"  # "All agenda items"
     one = client.get("/agenda/?item=01")
     assert one["X-Cache"] == "miss"
     assert client.get("/agenda/?item=1")["X-Cache"] == "hit"
-    assert one.content != plain.content
+    assert one.content not in (plain.content, wrong.content)
 
 
 # --- a burst after an invalidation ---------------------------------------------------------
