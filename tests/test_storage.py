@@ -181,3 +181,35 @@ def test_file_storage_settings_say_what_is_wrong():
         'pip install "django-storages[s3]".'
     )
     assert settings_error(FILE_STORAGE="filesystem") == (0, "")
+
+
+def test_the_migration_brings_files_from_media_root_into_the_database(settings, tmp_path):
+    """Files uploaded before the database storage (MEDIA_ROOT/private/...) keep serving."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from tests.factories import CredentialsFactory
+
+    migration = importlib.import_module(
+        "meetingsite.migrations.0004_stored_files_and_meeting_versions"
+    )
+    settings.MEDIA_ROOT = tmp_path
+    kept = CredentialsFactory(file="credentials/3/0a1b.pdf")
+    CredentialsFactory(file="credentials/4/lost.pdf")  # its file was never there
+    (tmp_path / "private" / "credentials" / "3").mkdir(parents=True)
+    (tmp_path / "private" / "credentials" / "3" / "0a1b.pdf").write_bytes(CONTENT)
+
+    class SchemaEditor:
+        pass
+
+    editor = SchemaEditor()
+    editor.connection = connection
+    migration.import_credentials_files(apps, editor)
+    migration.import_credentials_files(apps, editor)  # twice: nothing doubled
+    assert list(StoredFile.objects.values_list("name", "size")) == [
+        ("credentials/3/0a1b.pdf", len(CONTENT))
+    ]
+    with kept.file.open("rb") as handle:
+        assert handle.read() == CONTENT
