@@ -14,7 +14,7 @@ help:
 	@echo "make serve  run as in production: gunicorn, DEBUG off, hashed compressed static files"
 	@echo "make bench  benchmarks against a generated meeting of 5,000 participants"
 	@echo "make load   focal points and desk users all at once, checked for lost rows"
-	@echo "make backup / make restore BACKUP=file   back up or restore the database"
+	@echo "make backup / make restore BACKUP=file   back up or restore the database, files included"
 	@echo "make lint   ruff lint and format check"
 	@echo "make lock   re-pin requirements.lock from pyproject.toml"
 	@echo "make messages  re-extract every string into locale/{fr,es,ru,zh_Hans,ar}/LC_MESSAGES/django.po and compile them"

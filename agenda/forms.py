@@ -11,8 +11,15 @@ from .models import Attendance, Inscription, SeatingDraw
 
 
 class ItemFilterForm(forms.Form):
+    # The message names no value: the page cache shows every wrong value the same page.
     item = forms.TypedChoiceField(
-        label=gettext_lazy("Agenda item"), coerce=int, required=False, empty_value=None
+        label=gettext_lazy("Agenda item"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": gettext_lazy("There is no such agenda item: choose one listed.")
+        },
     )
 
     def __init__(self, *args, items, **kwargs):

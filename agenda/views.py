@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from delegations.links import listed_participants, private_link
 from delegations.models import Delegation, Meeting
-from meetingsite.caching import cached_page
+from meetingsite.caching import cached_page, integer
 from meetingsite.site import site_url
 
 from . import prose, services
@@ -119,7 +119,8 @@ def _by_day(meeting, sessions, *, all_days):
     return sorted(days.items())
 
 
-@cached_page(params=("item",))
+# An agenda item's number (a PositiveSmallIntegerField); any other value is no filter.
+@cached_page(params={"item": integer(0, 32767)})
 @meeting_page
 def programme(request, meeting, context):
     items = list(AgendaItem.objects.filter(meeting=meeting))

@@ -204,11 +204,15 @@ def run_database(database, args):
         finally:
             stop(server)
     shutil.rmtree(ROOT / "staticfiles" / "bench", ignore_errors=True)
+    sys.path.insert(0, str(ROOT))
+    from bench.burst import measure as measure_burst  # a burst right after an invalidation
+
     return {
         "database": database,
         "generate_seconds": generate_seconds,
         "pages": list(rows.values()),
         "documents": measured["documents"],
+        "burst": measure_burst(env, workers=args.workers),
     }
 
 

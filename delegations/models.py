@@ -10,13 +10,12 @@ from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import default_storage
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -705,26 +704,13 @@ class Participant(models.Model):
                 )
 
 
-class PrivateStorage(FileSystemStorage):
-    """Files under MEDIA_ROOT/private, which no URL serves: they have no public address.
-
-    Credentials are handed out only by views that check who asks (see delegations.views
-    and agenda.desk); ``url()`` refuses, so no template can link to a file directly.
-    """
-
-    @cached_property
-    def base_location(self):
-        return os.path.join(settings.MEDIA_ROOT, "private")
-
-    def url(self, name):
-        raise ValueError("Private files have no public URL; serve them through a view.")
-
-
-_private_storage = PrivateStorage()
-
-
 def private_storage():
-    return _private_storage
+    """Where credentials are kept: the site's storage (``STORAGES["default"]``, the
+    database by default, meetingsite/storage.py), which every app host reads and no URL
+    serves. Credentials are handed out only by views that check who asks (see
+    delegations.views and agenda.desk); ``url()`` refuses, so no template can link to a
+    file directly."""
+    return default_storage
 
 
 def credentials_path(instance, filename):

@@ -589,8 +589,9 @@ def delegation_withdraw(*, delegation, by=None):
 def credentials_upload(*, delegation, upload, content_type, by=None, now=None):
     """Store ``upload`` as the delegation's credentials, replacing any earlier file.
 
-    A new file must be checked again: it is received today and no longer verified. The old
-    file is removed once the transaction commits, so a failure keeps it.
+    A new file must be checked again: it is received today and no longer verified. The new
+    file is written in the transaction (with the database store); the old one is removed
+    once the transaction commits, so a failure keeps it and a success leaves no orphan.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -614,7 +615,10 @@ def credentials_upload(*, delegation, upload, content_type, by=None, now=None):
             _record(credentials, by=by, reason=_("Credentials uploaded"))
             credentials.save()
         except Exception:
-            credentials.file.storage.delete(new_name)
+            # A transactional store (the database) drops the file with the rollback; on
+            # another store (a bucket, a directory) it must go by hand.
+            if not getattr(credentials.file.storage, "transactional", False):
+                credentials.file.storage.delete(new_name)
             raise
         if old_name and old_name != new_name:
             storage = credentials.file.storage

@@ -71,3 +71,54 @@ class DeskAccount(User):
         proxy = True
         verbose_name = _("registration desk account")
         verbose_name_plural = _("registration desk accounts")
+
+
+class MeetingVersion(models.Model):
+    """A number per meeting that grows with every change to that meeting's own data.
+
+    Public pages of a meeting are cached under the global ``DataVersion`` and this
+    number: a check-in free change to one meeting's programme or delegations leaves the
+    other meetings' pages cached. ``meeting_id`` is a plain number, not a foreign key, so
+    that bumping never locks the meeting row and a deleted meeting's row is harmless.
+    """
+
+    meeting_id = models.PositiveBigIntegerField(_("meeting"), unique=True)
+    number = models.PositiveBigIntegerField(_("number"), default=1)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("meeting version")
+        verbose_name_plural = _("meeting versions")
+
+    def __str__(self):
+        return f"meeting {self.meeting_id}: v{self.number}"
+
+    @classmethod
+    def bump(cls, meeting_ids):
+        now = timezone.now()
+        for meeting_id in sorted(set(meeting_ids)):
+            updated = cls.objects.filter(meeting_id=meeting_id).update(
+                number=F("number") + 1, changed_at=now
+            )
+            if not updated:
+                # Starts at 2: a page cached before the first bump was keyed with 1.
+                cls.objects.get_or_create(
+                    meeting_id=meeting_id, defaults={"number": 2, "changed_at": now}
+                )
+
+
+class StoredFile(models.Model):
+    """One file of the database storage (meetingsite.storage.DatabaseStorage)."""
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    content = models.BinaryField(_("content"))
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    modified_at = models.DateTimeField(_("modified at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+
+    def __str__(self):
+        return self.name

@@ -5,6 +5,7 @@ from the environment whenever DEBUG is off.
 """
 
 import datetime
+import importlib.util
 import urllib.parse
 from pathlib import Path
 
@@ -184,8 +185,43 @@ STATICFILES_DIRS = [
     # Bootstrap 5 from its PyPI package (xstatic-bootstrap), served as static/bootstrap/.
     ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
 ]
+# Uploaded and generated files (credentials, printed documents) in a store every app host
+# shares. FILE_STORAGE=database (the default, meetingsite/storage.py): rows of the same
+# database, written in the same transaction as what names them, and in every backup.
+# FILE_STORAGE=s3: an S3-compatible bucket through django-storages (pip install
+# "django-storages[s3]"); the bucket's own versioning or replication backs its files up.
+# FILE_STORAGE=filesystem: MEDIA_ROOT, for a single host only.
+FILE_STORAGE = env.str("FILE_STORAGE", default="database")
+if FILE_STORAGE == "database":
+    _default_storage = {"BACKEND": "meetingsite.storage.DatabaseStorage"}
+elif FILE_STORAGE == "s3":
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            'FILE_STORAGE=s3 needs django-storages: pip install "django-storages[s3]".'
+        )
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+            "access_key": env.str("AWS_S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env.str("AWS_S3_SECRET_ACCESS_KEY", default=None),
+            "location": env.str("AWS_LOCATION", default=""),
+            # Private objects, never overwritten: files are handed out by our views.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif FILE_STORAGE == "filesystem":
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured(
+        f"FILE_STORAGE must be database, s3 or filesystem, not {FILE_STORAGE!r}."
+    )
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -241,6 +277,9 @@ X_FRAME_OPTIONS = "DENY"
 REDIS_URL = env.str("REDIS_URL", default="")
 # Off only to measure pages uncached (make bench).
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
+# One render for a burst of requests for a page just invalidated (the others wait for
+# it); off only to measure the difference (make bench, bench/burst.py).
+PAGE_RENDER_ONCE = env.bool("PAGE_RENDER_ONCE", default=True)
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

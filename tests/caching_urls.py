@@ -7,7 +7,7 @@ from django.urls import path
 from django.utils import timezone
 
 from delegations.models import Organization
-from meetingsite.caching import cached_page
+from meetingsite.caching import cached_page, integer, iso_date
 
 RENDERS = []
 
@@ -33,7 +33,14 @@ def query(request):
     return HttpResponse(request.GET.urlencode(), content_type="text/plain")
 
 
+@cached_page(params={"day": iso_date, "n": integer(1, 9)})
+def canonical(request):
+    RENDERS.append(request.GET.urlencode())
+    return HttpResponse(request.GET.urlencode(), content_type="text/plain")
+
+
 urlpatterns = [
+    path("canonical/", canonical),
     path("organizations/", organizations),
     path("query/", query),
     path("clock/", clock),

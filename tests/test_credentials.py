@@ -5,12 +5,14 @@ import io
 import re
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from agenda.seed import seed_meeting
 from delegations import services
 from delegations.models import Credentials, Delegation
+from meetingsite.models import StoredFile
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +22,15 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
+    """An empty MEDIA_ROOT: files go to the database, never here (checked below)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+    yield settings.MEDIA_ROOT
+    assert not settings.MEDIA_ROOT.exists()
+
+
+def stored(name):
+    with default_storage.open(name) as handle:
+        return handle.read()
 
 
 @pytest.fixture
@@ -60,8 +69,8 @@ def test_a_focal_point_sends_its_credentials(client, world, media):
         len(PDF),
     )
     assert credentials.verified is False
-    path = media / "private" / credentials.file.name
-    assert path.read_bytes() == PDF
+    assert stored(credentials.file.name) == PDF
+    assert StoredFile.objects.get().name == credentials.file.name
     assert credentials.file.name.startswith(f"credentials/{world['a'].pk}/")
     page = client.get(reverse("registration:credentials", args=[world["token_a"]]))
     assert "not yet verified by the secretariat" in page.content.decode()
@@ -77,8 +86,7 @@ def test_a_new_file_replaces_the_old_and_must_be_verified_again(
     upload(client, world["token_a"])
     old = Credentials.objects.get()
     services.credentials_verify(credentials=old, by=secretariat_user)
-    old_path = media / "private" / old.file.name
-    assert old_path.exists()
+    assert default_storage.exists(old.file.name)
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, world["token_a"], PNG, "scan.png")
     new = Credentials.objects.get()
@@ -88,8 +96,9 @@ def test_a_new_file_replaces_the_old_and_must_be_verified_again(
         False,
         None,
     )
-    assert (media / "private" / new.file.name).read_bytes() == PNG
-    assert not old_path.exists()  # removed once the upload committed
+    assert stored(new.file.name) == PNG
+    assert not default_storage.exists(old.file.name)  # removed once the upload committed
+    assert list(StoredFile.objects.values_list("name", flat=True)) == [new.file.name]
 
 
 @pytest.mark.parametrize(
@@ -252,7 +261,7 @@ def test_a_hostile_file_name_is_kept_as_text_and_never_used_as_a_path(client, wo
     # Django keeps only the last part of an uploaded name; the stored path is ours alone.
     assert credentials.original_name == "<img src=x onerror=alert(1)>.pdf"
     assert re.fullmatch(rf"credentials/{world['a'].pk}/[0-9a-f]{{32}}\.pdf", credentials.file.name)
-    assert (media / "private" / credentials.file.name).read_bytes() == PDF
+    assert stored(credentials.file.name) == PDF
     page = client.get(reverse("registration:credentials", args=[world["token_a"]])).content
     assert b"<img src=x" not in page
     assert b"&lt;img src=x onerror=alert(1)&gt;.pdf" in page
@@ -305,7 +314,7 @@ def test_a_file_within_the_limit_is_stored_whole(client, world, media, monkeypat
     content = PDF + b"0" * (150 * 1024)
     assert upload(client, world["token_a"], content).status_code == 302
     credentials = Credentials.objects.get()
-    assert (media / "private" / credentials.file.name).read_bytes() == content
+    assert stored(credentials.file.name) == content
 
 
 def test_the_credentials_upload_still_checks_csrf(world):
