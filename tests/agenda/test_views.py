@@ -349,7 +349,7 @@ def test_session_page(client, meeting):
     assert (
         "Agenda items Principles for improved cooperation Agreed mechanisms for consultation"
     ) in page
-    assert f'href="/agenda/sessions/{session.pk}.ics"' in response.content.decode()
+    assert f'href="/agenda/sessions/{session.pk}.ics?lang=en"' in response.content.decode()
 
 
 def test_session_of_another_meeting_is_404_here(client, meeting):
