@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy
 
 from delegations.models import Meeting
 
+from .bidi import isolate
+
 # WeasyPrint logs a line per page laid out: kept off the console (jobs.py reads it).
 logging.getLogger("weasyprint.progress").propagate = False
 
@@ -114,7 +116,7 @@ def render_html(document, *, paper=None, pdf=False, request=None):
         "page_size": PAPER_SIZES[paper],
         "pdf": pdf,
         "css_title": mark_safe(css_string(document.title)),
-        "css_meeting": mark_safe(css_string(document.meeting.title)),
+        "css_meeting": mark_safe(css_string(isolate(document.meeting.title))),
         "css_subtitle": mark_safe(css_string(document.subtitle)),
         "css_page": page_counter_css(),
         **document.get_context(),
