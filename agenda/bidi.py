@@ -98,3 +98,21 @@ def isolated_html(value):
     if not kind or kind == base_direction():
         return conditional_escape(value)
     return format_html('<bdi dir="{}">{}</bdi>', kind, value)
+
+
+LRM = "\u200e"  # LEFT-TO-RIGHT MARK
+RLM = "\u200f"  # RIGHT-TO-LEFT MARK
+
+
+def in_base_direction(text, *, base=None):
+    """``text`` set as a paragraph of the base direction (the active language's): a PDF's
+    running header or footer. Pango takes a margin box's direction from its first letter,
+    even one inside an isolate, so an Arabic header that opens with a Latin agenda item
+    came out left to right; a leading mark (RLM, or LRM) fixes the paragraph's direction.
+    Text whose first letter already has that direction is returned as it is."""
+    text = "" if text is None else str(text)
+    base = base or base_direction()
+    first = direction(text.replace(FSI, "").replace(PDI, ""))
+    if not first or first == base:
+        return text
+    return (RLM if base == "rtl" else LRM) + text

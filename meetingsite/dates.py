@@ -9,7 +9,7 @@ import datetime
 import re
 from functools import lru_cache
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval, format_time, get_timezone_location
 from django.utils.translation import get_language, to_locale
 
@@ -27,7 +27,7 @@ def babel_locale(language=None):
         code = ENGLISH
     try:
         return Locale.parse(code)
-    except (ValueError, LookupError):
+    except (UnknownLocaleError, ValueError):
         return Locale.parse(ENGLISH)
 
 
