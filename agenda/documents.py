@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 from delegations.models import Delegation, Participant
 from meetingsite.dates import format_date_time
 
-from .bidi import isolate, isolated_html, join_isolated
+from .bidi import isolate, isolated_html
 from .models import AgendaItem, Attendance, ParticipantListVersion, Session, SpeakersList
 from .rendering import LazyQr
 from .seating import seating_plan
@@ -169,11 +169,7 @@ class Document:
 def organization_label(organization):
     """The organization's name in the document's language (English when untranslated)."""
     name = organization.display_name
-    if not organization.acronym:
-        return name
-    # An Arabic name with a Latin acronym isolates both (CSV cells, running heads);
-    # a name and acronym of one direction stay exactly "Name (ACR)".
-    return join_isolated("%(name)s (%(acronym)s)", name=name, acronym=organization.acronym)
+    return f"{name} ({organization.acronym})" if organization.acronym else name
 
 
 def meeting_dates(meeting):
