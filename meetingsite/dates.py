@@ -97,3 +97,10 @@ def zone_city(time_zone, language=None):
     own city for a zone CLDR does not know."""
     city = _zone_city(time_zone, str(babel_locale(language)))
     return city or time_zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def date_time_separator(language=None):
+    """What the language sets between a date and a time of day: ", " in English, "، " in
+    Arabic, a space in Chinese (CLDR's medium date-time pattern, "{1}, {0}")."""
+    pattern = babel_locale(language).datetime_formats["medium"]
+    return pattern.replace("{1}", "", 1).replace("{0}", "", 1).replace("'", "")

@@ -86,3 +86,11 @@ def test_the_meetings_own_city_wins_and_an_empty_one_takes_cldrs():
     with translation.override("en"):
         assert no_city.local_time_name == "Zurich time"
         assert zone_city("Etc/GMT+5") == "GMT+5"  # no city: the tz database's name
+
+
+@pytest.mark.parametrize(("language", "separator"), [("en", ", "), ("ar", "، "), ("zh-hans", " ")])
+def test_a_date_and_a_time_are_joined_as_the_language_does(language, separator):
+    from meetingsite.dates import date_time_separator
+
+    with translation.override(language):
+        assert date_time_separator() == separator

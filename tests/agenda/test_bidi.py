@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from agenda import bidi, services
-from agenda.models import AgendaItem
+from agenda.models import AgendaItem, Session
 from agenda.seating import seating_plan
 from agenda.seating_svg import seating_svg
 from agenda.seed import seed_meeting
@@ -197,3 +197,28 @@ def test_csv_cells_carry_no_isolates(desk_client, meeting):
     assert b'"League of Arab States (LAS)"' in english
     assert FSI.encode() not in arabic + english
     assert PDI.encode() not in arabic + english
+
+
+# --- The web pages, in Arabic ----------------------------------------------------------------
+
+
+def test_the_arabic_session_page_isolates_its_data(client, meeting):
+    session = Session.objects.get(meeting=meeting, title="Evolving patterns of cooperation")
+    html = client.get(f"/agenda/sessions/{session.pk}/", HTTP_ACCEPT_LANGUAGE="ar").content
+    html = html.decode()
+
+    # The date with CLDR's Arabic comma, then the times kept left to right as one unit.
+    assert (
+        'الخميس، 15 فبراير 1996، <bdi dir="ltr"><time datetime="1996-02-15T11:00:00-05:00">'
+        "11:00</time>–<time"
+    ) in html
+    assert "(بتوقيت نيويورك)" in html
+    assert "<h1><bdi>Evolving patterns of cooperation</bdi></h1>" in html
+    assert "<bdi>H.E. Mr. Boutros Boutros-Ghali</bdi>" in html
+
+
+def test_the_arabic_participants_page_isolates_names_and_acronyms(client, meeting):
+    html = client.get("/participants/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "<bdi>H.E. Mr. Ivan M. Korotchenya</bdi>" in html
+    assert "<bdi>H.E. Mr. Francesco Paolo Fulci (Italy)</bdi>" in html
+    assert "(<bdi>CIS</bdi>)" in html

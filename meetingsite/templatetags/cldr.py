@@ -1,4 +1,4 @@
-"""``{% load cldr_dates %}``: dates as CLDR writes them in the active language
+"""``{% load cldr %}``: dates as CLDR writes them in the active language
 (meetingsite.dates), for templates of every app, printed documents included."""
 
 from django import template
@@ -31,3 +31,9 @@ def date_time(value):
 def date_range(start, end):
     """``{% date_range meeting.start_date meeting.end_date %}``: "15–16 February 1996"."""
     return dates.format_date_range(start, end)
+
+
+@register.simple_tag
+def date_time_separator():
+    """``{{ day|long_date }}{% date_time_separator %}10:00``: ", ", "، " in Arabic."""
+    return dates.date_time_separator()
