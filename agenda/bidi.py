@@ -3,8 +3,9 @@
 A Latin name inside an Arabic page (or an Arabic name inside an English one) must keep its
 own order: "H.E. Mr. Ivan M. Korotchenya", not ".H.E. Mr. Ivan M"; "10:00–11:00", not
 "11:00–10:00". Web pages use ``<bdi>``; where HTML does not reach (SVG text, the CSS strings
-of a PDF's running headers and footers, composite CSV cells) the text carries Unicode's
-isolates, FSI … PDI.
+of a PDF's running headers and footers) the text carries Unicode's isolates, FSI … PDI.
+CSV cells carry none: a spreadsheet sets each cell's direction from its first letter, and
+an isolate would break a search, a sort or a formula on the cell.
 
 On paper the print engine decides: WeasyPrint honours an explicit ``dir="ltr"`` on an
 element but not ``dir="auto"`` nor a bare ``<bdi>``, and lays each line out on its own, so
@@ -44,12 +45,6 @@ def direction(text):
     return "ltr" if has_number else ""
 
 
-def is_mixed(text):
-    """True when ``text`` holds letters of both directions (Latin or CJK and Arabic)."""
-    kinds = {unicodedata.bidirectional(char) for char in str(text)}
-    return bool(kinds & _LEFT_TO_RIGHT) and bool(kinds & _RIGHT_TO_LEFT)
-
-
 def base_direction():
     """The direction of the text being written: the active language's."""
     return "rtl" if get_language_bidi() else "ltr"
@@ -69,17 +64,6 @@ def isolate(text, *, base=None):
     if text.startswith(FSI) and text.endswith(PDI):
         return text
     return f"{FSI}{text}{PDI}"
-
-
-def join_isolated(template, **pieces):
-    """``template % pieces`` with each piece isolated, but only when the result mixes
-    both directions: "جامعة الدول العربية (⁨LAS⁩)", while an all-Latin (or all-Arabic)
-    result stays byte for byte what ``template % pieces`` gives. Used for composite
-    values of CSV cells and printed labels."""
-    plain = template % pieces
-    if not is_mixed(plain):
-        return plain
-    return template % {name: isolate(value) for name, value in pieces.items()}
 
 
 def isolated_html(value):

@@ -67,21 +67,6 @@ def test_isolate_only_what_runs_against_the_language():
     assert bidi.isolate(None) == ""
 
 
-def test_join_isolated_changes_nothing_unless_directions_mix():
-    template = "%(name)s (%(acronym)s)"
-    with translation.override("ar"):
-        assert bidi.join_isolated(template, name="European Union", acronym="EU") == (
-            "European Union (EU)"
-        )
-        assert bidi.join_isolated(template, name="جامعة الدول العربية", acronym="LAS") == (
-            f"جامعة الدول العربية ({FSI}LAS{PDI})"
-        )
-    with translation.override("en"):
-        assert bidi.join_isolated(template, name="جامعة الدول العربية", acronym="LAS") == (
-            f"{FSI}جامعة الدول العربية{PDI} (LAS)"
-        )
-
-
 def test_isolated_html_sets_the_direction_against_the_page():
     with translation.override("ar"):
         assert bidi.isolated_html("H.E. Mr. <b>") == '<bdi dir="ltr">H.E. Mr. &lt;b&gt;</bdi>'
