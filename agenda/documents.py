@@ -29,7 +29,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from delegations.models import Delegation, Participant
+from meetingsite.dates import format_date_time
 
+from .bidi import isolate, isolated_html
 from .models import AgendaItem, Attendance, ParticipantListVersion, Session, SpeakersList
 from .rendering import LazyQr, qr_svg_file
 from .seating import seating_plan
@@ -714,7 +716,9 @@ def _with_reply_note(row):
     if not row["reply"]:
         return row["organization"]
     return format_html(
-        '{} <span class="note">({})</span>', row["organization"], _("right of reply")
+        '{} <span class="note">({})</span>',
+        isolated_html(row["organization"]),
+        _("right of reply"),
     )
 
 
@@ -767,7 +771,7 @@ class SpeakersListSheet(Document):
             }
         else:
             limit = _("No time limit")
-        return f"{self.item} — {limit}"
+        return f"{isolate(self.item)} — {limit}"
 
     @property
     def filename(self):
@@ -867,8 +871,8 @@ def draw_line(plan):
         return _("No lot drawn yet: alphabetical order from the first name.")
     draw = plan.draw
     line = _("Lot drawn on %(date)s: %(name)s (seed %(seed)s).") % {
-        "date": date_format(draw.drawn_at.astimezone(plan.meeting.tz), "j F Y, H:i"),
-        "name": draw.starting_organization.name,
+        "date": isolate(format_date_time(draw.drawn_at.astimezone(plan.meeting.tz))),
+        "name": isolate(draw.starting_organization.display_name),
         "seed": draw.seed,
     }
     if plan.draw_stale:

@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy
 
 from delegations.models import Meeting
 
+from .bidi import in_base_direction, isolate
+
 # WeasyPrint logs a line per page laid out: kept off the console (jobs.py reads it).
 logging.getLogger("weasyprint.progress").propagate = False
 
@@ -133,8 +135,8 @@ def render_html(document, *, paper=None, pdf=False, request=None):
         "page_size": PAPER_SIZES[paper],
         "pdf": pdf,
         "css_title": mark_safe(css_string(document.title)),
-        "css_meeting": mark_safe(css_string(document.meeting.title)),
-        "css_subtitle": mark_safe(css_string(document.subtitle)),
+        "css_meeting": mark_safe(css_string(in_base_direction(isolate(document.meeting.title)))),
+        "css_subtitle": mark_safe(css_string(in_base_direction(document.subtitle))),
         "css_page": page_counter_css(),
         **document.get_context(),
     }

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from .bidi import isolate
 from .models import SeatingDraw
 
 SPACING = 58  # between two places along the table
@@ -137,7 +138,7 @@ def seating_svg(plan):
     width = 2 * (MARGIN + 60) + GAP
     # Below the foot: the chairs behind it and their "+n" (17 + 34 + 5, and 17 + 52 + 9).
     height = table_top + depth + 82
-    title = _("Seating plan: %(meeting)s") % {"meeting": plan.meeting.short_title}
+    title = _("Seating plan: %(meeting)s") % {"meeting": isolate(plan.meeting.short_title)}
     root = ET.Element(
         "svg",
         {
@@ -146,7 +147,11 @@ def seating_svg(plan):
             "role": "img",
             "aria-labelledby": "seating-title",
             "class": f"seating-plan seating-{plan.table_shape}",
-            "font-family": "Noto Sans, DejaVu Sans, sans-serif",
+            "font-family": "Noto Sans, Noto Sans Arabic, Noto Sans CJK SC, DejaVu Sans, "
+            "sans-serif",
+            # The places are laid out for text anchored left to right, whatever the page's
+            # language; a label written right to left is isolated (FSI … PDI) inside.
+            "direction": "ltr",
         },
     )
     _element(root, "title", title, id="seating-title")
@@ -175,7 +180,7 @@ def seating_svg(plan):
         _element(
             group,
             "text",
-            seat.label,
+            isolate(seat.label, base="ltr"),
             x=f"{x:.1f}",
             y=f"{head_y + TABLE_WIDTH + 16}",
             text_anchor="middle",
@@ -211,7 +216,7 @@ def seating_svg(plan):
         _element(
             table,
             "text",
-            seat.label,
+            isolate(seat.label, base="ltr"),
             x=f"{lx:.1f}",
             y=f"{ly:.1f}",
             dy="0.35em",

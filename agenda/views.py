@@ -14,7 +14,7 @@ from django.db.models import Min
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from delegations.links import listed_participants, private_link
@@ -51,6 +51,36 @@ def meeting_page(view=None, *, missing_status=404):
             "url_slug": slug or "",
         }
         return view(request, meeting, context, *args, **kwargs)
+
+    return wrapper
+
+
+# The query parameter a feed's link carries to choose its language (``feed_language``).
+FEED_LANGUAGE_PARAM = "lang"
+
+
+def feed_language(view):
+    """Serve a feed in the language its link asks for: ``?lang=fr`` (as the pages link
+    it), else the browser's Accept-Language, as for the pages.
+
+    Calendars and other systems fetch a feed without the reader's cookie, so the link
+    carries the language. It wraps ``cached_page``, which keys its entry by the active
+    language and keeps ``lang`` among the parameters, so that ``?lang=ar`` and the bare
+    URL never share an entry. An unknown code is ignored: the feed then follows
+    Accept-Language. UIDs do not depend on the language (``agenda.ical.session_uid``).
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        code = request.GET.get(FEED_LANGUAGE_PARAM, "")
+        try:
+            language = translation.get_supported_language_variant(code) if code else None
+        except LookupError:
+            language = None
+        if language is None:
+            return view(request, *args, **kwargs)
+        with translation.override(language):
+            return view(request, *args, **kwargs)
 
     return wrapper
 
@@ -175,7 +205,8 @@ def _calendar_response(meeting, context, sessions, filename):
     return response
 
 
-@cached_page
+@feed_language
+@cached_page(params=(FEED_LANGUAGE_PARAM,))
 @meeting_page
 def session_ics(request, meeting, context, pk):
     session = _session(meeting, pk)
@@ -184,14 +215,16 @@ def session_ics(request, meeting, context, pk):
     )
 
 
-@cached_page
+@feed_language
+@cached_page(params=(FEED_LANGUAGE_PARAM,))
 @meeting_page
 def programme_ics(request, meeting, context):
     sessions = Session.objects.filter(meeting=meeting).for_programme()
     return _calendar_response(meeting, context, sessions, f"{meeting.slug}.ics")
 
 
-@cached_page
+@feed_language
+@cached_page(params=(FEED_LANGUAGE_PARAM,))
 @meeting_page
 def programme_json(request, meeting, context):
     """The programme for other systems; field names are stable, labels follow the language."""
@@ -201,6 +234,7 @@ def programme_json(request, meeting, context):
         return site_url(page_url(context["url_slug"], name, *args))
 
     data = {
+        "language": translation.get_language(),
         "meeting": {
             "title": meeting.title,
             "short_title": meeting.short_title,

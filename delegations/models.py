@@ -20,6 +20,8 @@ from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from meetingsite.dates import zone_city
+
 
 def fold(text):
     """Case- and accent-insensitive form of ``text``: "Höynck" and "HOYNCK" both give "hoynck".
@@ -200,11 +202,14 @@ class Meeting(models.Model):
 
     @property
     def zone_label(self):
-        """The place its clocks are named after, as people name it: the meeting's city
-        ("Geneva" for Europe/Zurich), or the tz database's city when the city is empty."""
-        if self.city.strip():
-            return self.city.strip()
-        return self.time_zone.rsplit("/", 1)[-1].replace("_", " ")
+        """The place its clocks are named after, in the reader's language: the meeting's
+        city ("Geneva" for Europe/Zurich, as translated for the meeting), or CLDR's name of
+        the time zone's city ("نيويورك", "纽约") when the city is empty or is that very
+        city untranslated ("New York" for America/New_York)."""
+        city = self.city.strip()
+        if not city or city == zone_city(self.time_zone, "en"):
+            return zone_city(self.time_zone) or city
+        return city
 
     @property
     def local_time_name(self):

@@ -16,9 +16,10 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from meetingsite.dates import format_date_time, format_long_date
 
 from .models import (
     Credentials,
@@ -133,13 +134,13 @@ def meeting_over_message(meeting):
     return _(
         "The meeting ended on %(date)s; the registration can no longer be changed. "
         "Your credentials can still be sent."
-    ) % {"date": date_format(meeting.end_date, "j F Y")}
+    ) % {"date": format_long_date(meeting.end_date, weekday=False)}
 
 
 def deadline_display(meeting):
     """The registration deadline in the meeting's own time zone, zone named."""
     local = timezone.localtime(meeting.registration_deadline, meeting.tz)
-    return f"{date_format(local, 'j F Y, H:i')} ({meeting.local_time_name})"
+    return f"{format_date_time(local)} ({meeting.local_time_name})"
 
 
 def _refuse_if_closed(delegation):

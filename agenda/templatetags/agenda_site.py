@@ -2,20 +2,20 @@
 the reader's language."""
 
 from django import template
-from django.utils.formats import date_format, time_format
+from django.utils.formats import time_format
 from django.utils.translation import pgettext
 
 from agenda.views import page_url
+from meetingsite.dates import format_long_date
 
 register = template.Library()
 
 
 @register.filter
 def long_date(value):
-    """ "Thursday, 15 February 1996"; translators set the order for their language."""
-    if not value:
-        return ""
-    return date_format(value, pgettext("long date: weekday, day, month, year", "l, j F Y"))
+    """ "Thursday, 15 February 1996", as CLDR writes it in the reader's language
+    (meetingsite.dates, which printed documents use too)."""
+    return format_long_date(value)
 
 
 @register.filter

@@ -214,7 +214,7 @@ def test_public_page_shows_the_order_and_who_speaks(client, meeting, item, five)
         assert response.context["speaking"] == five["B"]
         body = response.content.decode()
         assert "Time limit: 5 minutes per statement." in body
-        assert "Organization B (B)</strong>" in body
+        assert "Organization B (B)</bdi></strong>" in body
 
 
 def test_public_page_of_an_item_without_a_list(client, meeting, item):

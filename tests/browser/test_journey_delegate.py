@@ -59,7 +59,7 @@ def test_delegate_on_a_phone_reads_the_programme_and_takes_a_session_to_the_cale
     assert seen["when"] in page.locator("main").inner_text()
     j.step("session")
 
-    ics_link = page.locator("main a[href$='.ics']")
+    ics_link = page.locator("main a[href*='.ics?lang=']")
     with page.expect_download() as download_info:
         ics_link.click()
     download = download_info.value

@@ -133,7 +133,7 @@ def test_after_the_deadline_the_registration_is_read_only(client, invited):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Registration closed on 9 January 2026, 18:00 (New York time)." in html
-    assert '<td data-label="Name">H.E. Mr. Salim Ahmed Salim</td>' in html
+    assert '<td data-label="Name"><bdi>H.E. Mr. Salim Ahmed Salim</bdi></td>' in html
     assert "Save the registration" not in html.split('id="main"')[1]
     posted = client.post(url(token), form_data(delegation, [{"family_name": "Late"}]))
     assert posted.status_code == 403
@@ -175,7 +175,7 @@ def test_registering_redirects_to_the_confirmation_and_mails_it(client, invited)
     html = done.content.decode()
     assert "Thank you. This is what is registered for your delegation." in html
     assert "A copy has been sent to focal@oau.example." in html
-    assert '<td data-label="Name">Ms. Марина Иванова</td>' in html
+    assert '<td data-label="Name"><bdi>Ms. Марина Иванова</bdi></td>' in html
     assert '<td data-label="Special requirements">Vegetarian</td>' in html
 
 
@@ -287,7 +287,7 @@ def test_changed_meanwhile_keeps_the_input_and_shows_the_saved_registration(clie
     html = response.content.decode()
     assert "This registration was changed by someone else while you were editing it." in html
     assert "The registration as it is saved now" in html
-    assert '<td data-label="Name">H.E. Mr. Salim Ahmed Salim</td>' in html
+    assert '<td data-label="Name"><bdi>H.E. Mr. Salim Ahmed Salim</bdi></td>' in html
     assert response.context["formset"].forms[0]["family_name"].value() == "Ruiz"
     assert [p.official.family_name for p in delegation.participants.all()] == ["Salim"]
     # Submitting again after checking goes through: the page carries the new version.
@@ -309,9 +309,9 @@ def test_names_in_other_scripts_and_html_are_escaped_on_the_page(client, invited
     client.post(url(token), form_data(delegation, rows))
     assert Official.objects.filter(family_name="<script>alert(1)</script>").count() == 1
     html = client.get(url(token, "done")).content.decode()
-    assert '<td data-label="Name">&lt;script&gt;alert(1)&lt;/script&gt;</td>' in html
+    assert '<td data-label="Name"><bdi>&lt;script&gt;alert(1)&lt;/script&gt;</bdi></td>' in html
     assert "<script>alert(1)</script>" not in html
-    assert '<td data-label="Name">موفق العلاف</td>' in html
+    assert '<td data-label="Name"><bdi>موفق العلاف</bdi></td>' in html
 
 
 def test_decline_asks_first_then_declines(client, invited):
