@@ -26,7 +26,7 @@ SEEN = {
     "ar": {
         "programme": "البرنامج",
         "day": "الخميس، 15 فبراير 1996",
-        "session": "Evolving patterns of cooperation",
+        "session": "أنماط التعاون المتطورة",
         "when": "11:00–13:00",
         "ics": None,
         "over": "انتهى الاجتماع: هذا هو البرنامج كما نُشر آخر مرة.",
