@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from delegations.admin import (
     FoldedSearchMixin,
@@ -17,6 +18,7 @@ from delegations.admin import (
     MeetingTimeZoneMixin,
     SafeAutocompleteMixin,
     SafeLookupsMixin,
+    in_every_language,
 )
 from delegations.admin import MeetingAdmin as RegisterMeetingAdmin
 from delegations.models import Meeting
@@ -123,18 +125,18 @@ class SeatingDrawAdmin(SafeLookupsMixin, MeetingTimeZoneMixin, admin.ModelAdmin)
 
 
 @admin.register(Room)
-class RoomAdmin(HistoryAdmin):
+class RoomAdmin(TranslationAdmin, HistoryAdmin):
     list_display = ["name", "capacity", "location"]
-    search_fields = ["name", "location"]
+    search_fields = [*in_every_language("name"), "location"]
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(SafeAutocompleteMixin, HistoryAdmin):
+class AgendaItemAdmin(SafeAutocompleteMixin, TranslationAdmin, HistoryAdmin):
     list_display = ["number", "title", "meeting"]
     list_display_links = ["number", "title"]
     list_filter = ["meeting"]
     list_select_related = ["meeting"]
-    search_fields = ["title", "description"]
+    search_fields = in_every_language("title", "description")
     autocomplete_fields = ["meeting"]
 
 
@@ -247,13 +249,13 @@ def rooms_for(meeting):
 
 
 @admin.register(Session)
-class SessionAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, HistoryAdmin):
+class SessionAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, TranslationAdmin, HistoryAdmin):
     # Four columns fit beside the navigation and the filters at 1280 px: the kind, and
     # whether the session is provisional, go under its title.
     list_display = ["session", "local_time", "room", "chair"]
     list_filter = ["meeting", "kind", "room", "is_provisional"]
     list_select_related = ["meeting", "room", "chair"]
-    search_fields = ["title", "notes"]
+    search_fields = in_every_language("title", "notes")
     date_hierarchy = "starts_at"
     autocomplete_fields = ["meeting", "chair"]
     inlines = [SessionItemInline]
@@ -357,7 +359,7 @@ class SpeakersListAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, HistoryAdmi
     list_display = ["agenda_item", "levels_first", "minutes_per_statement", "is_closed"]
     list_filter = ["agenda_item__meeting", "levels_first", "is_closed"]
     list_select_related = ["agenda_item__meeting"]
-    search_fields = ["agenda_item__title"]
+    search_fields = in_every_language("agenda_item__title")
     autocomplete_fields = ["agenda_item"]
     fields = [
         "agenda_item",

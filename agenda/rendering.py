@@ -13,7 +13,7 @@ import json
 import logging
 import re
 import threading
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import segno
@@ -174,26 +174,6 @@ TYPST_FONTS = ["Noto Sans", "Noto Sans Arabic", "Noto Sans CJK SC", "DejaVu Sans
 # The system's font folders: nothing is downloaded, and Typst's own embedded fonts stay out.
 SYSTEM_FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
 
-# Each piece of data between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE (Unicode's
-# bidirectional algorithm, which Typst follows): in an Arabic document a Latin name, a time
-# or a number keeps its own order ("H.E. Mr. Ivan M." and not ".H.E. Mr. Ivan M").
-FSI, PDI = "\u2068", "\u2069"
-RIGHT_TO_LEFT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
-
-
-def isolate(value):
-    """``value`` as text isolated from its neighbours; nothing for an empty value."""
-    text = "" if value is None else str(value)
-    return f"{FSI}{text}{PDI}" if text else ""
-
-
-def isolate_right_to_left(value):
-    """In a left-to-right document, only Hebrew or Arabic data needs isolating; the rest
-    stays free of the invisible isolates, which a PDF's copied or searched text keeps."""
-    text = "" if value is None else str(value)
-    return isolate(text) if RIGHT_TO_LEFT.search(text) else text
-
-
 _compiler_lock = threading.Lock()
 
 
@@ -221,7 +201,9 @@ def typst_data(document, paper):
     """Everything the Typst template prints, as JSON: the page, the margins' text, and the
     document's own body (``Document.print_body``), each value isolated where needed."""
     rtl = translation.get_language_bidi()
-    isolate_data = isolate if rtl else isolate_right_to_left
+    # Each value between FSI and PDI where its direction differs from the document's
+    # (agenda.bidi): in Arabic a Latin name, a time or a number keeps its own order.
+    isolate_data = partial(isolate, base="rtl" if rtl else "ltr")
     return {
         # Typst wants the language alone ("zh" of "zh-hans"): it picks the line breaking,
         # the quotes and the hyphenation by it.

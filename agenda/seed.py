@@ -10,9 +10,9 @@ import zoneinfo
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import translation
 
 from delegations.models import (
-    TRANSLATED_NAME_FIELDS,
     Delegation,
     Meeting,
     Official,
@@ -237,6 +237,9 @@ PROGRAMME = [
     (1, "17:00", "18:00", Session.Kind.CLOSING, "Closing of the meeting", [6]),
 ]
 
+# The languages of the translations below, in their order.
+OTHER_LANGUAGES = ("fr", "es", "ru", "zh-hans", "ar")
+
 # The organizations' official names in French, Spanish, Russian, Chinese and Arabic, as the
 # United Nations writes them.
 TRANSLATED_NAMES = {
@@ -354,6 +357,267 @@ TRANSLATED_NAMES = {
     ),
 }
 
+# Everything else the 1996 meeting says, in French, Spanish, Russian, Chinese and Arabic,
+# keyed by its English text, in the United Nations' terminology. Honorifics are written as
+# each language writes them before a name (Chinese after it: see Official.full_name).
+TRANSLATIONS = {
+    # The meeting.
+    (
+        "Second Meeting between the United Nations and Regional Organizations on "
+        "cooperation in peacemaking, peacekeeping and other fields"
+    ): (
+        "Deuxième réunion entre l'Organisation des Nations Unies et les organisations "
+        "régionales sur la coopération dans les domaines du rétablissement de la paix, du "
+        "maintien de la paix et dans d'autres domaines",
+        "Segunda Reunión entre las Naciones Unidas y las Organizaciones Regionales sobre la "
+        "cooperación en el establecimiento de la paz, el mantenimiento de la paz y otros "
+        "ámbitos",
+        "Второе совещание Организации Объединенных Наций и региональных организаций по "
+        "вопросам сотрудничества в области миротворчества, поддержания мира и в других "
+        "областях",
+        "联合国与区域组织关于建立和平、维持和平及其他领域合作的第二次会议",
+        "الاجتماع الثاني بين الأمم المتحدة والمنظمات الإقليمية بشأن التعاون في مجالات صنع "
+        "السلام وحفظ السلام وغيرها من المجالات",
+    ),
+    "Second UN–Regional Organizations Meeting": (
+        "Deuxième réunion ONU-organisations régionales",
+        "Segunda Reunión Naciones Unidas-Organizaciones Regionales",
+        "Второе совещание ООН и региональных организаций",
+        "联合国与区域组织第二次会议",
+        "الاجتماع الثاني بين الأمم المتحدة والمنظمات الإقليمية",
+    ),
+    (
+        "Cooperation between the United Nations and regional organizations in "
+        "peacemaking and peace-keeping, and with regard to preventive diplomacy and "
+        "post-conflict peace-building."
+    ): (
+        "Coopération entre l'Organisation des Nations Unies et les organisations régionales "
+        "dans les domaines du rétablissement et du maintien de la paix, ainsi qu'en matière "
+        "de diplomatie préventive et de consolidation de la paix après les conflits.",
+        "Cooperación entre las Naciones Unidas y las organizaciones regionales en el "
+        "establecimiento y el mantenimiento de la paz, así como en la diplomacia preventiva "
+        "y la consolidación de la paz después de los conflictos.",
+        "Сотрудничество Организации Объединенных Наций и региональных организаций в "
+        "области миротворчества и поддержания мира, а также превентивной дипломатии и "
+        "постконфликтного миростроительства.",
+        "联合国与区域组织在建立和平与维持和平方面以及在预防性外交和冲突后建设和平方面的合作。",
+        "التعاون بين الأمم المتحدة والمنظمات الإقليمية في صنع السلام وحفظ السلام، وفي مجال "
+        "الدبلوماسية الوقائية وبناء السلام بعد انتهاء النزاع.",
+    ),
+    "United Nations Headquarters": (
+        "Siège de l'Organisation des Nations Unies",
+        "Sede de las Naciones Unidas",
+        "Центральные учреждения Организации Объединенных Наций",
+        "联合国总部",
+        "مقر الأمم المتحدة",
+    ),
+    "New York": ("New York", "Nueva York", "Нью-Йорк", "纽约", "نيويورك"),
+    "United Nations Headquarters, New York": (
+        "Siège de l'Organisation des Nations Unies, New York",
+        "Sede de las Naciones Unidas, Nueva York",
+        "Центральные учреждения Организации Объединенных Наций, Нью-Йорк",
+        "纽约联合国总部",
+        "مقر الأمم المتحدة، نيويورك",
+    ),
+    "Conference Room 4": (
+        "Salle de conférence 4",
+        "Sala de conferencias 4",
+        "Зал заседаний 4",
+        "第4会议室",
+        "قاعة الاجتماعات 4",
+    ),
+    # Honorifics.
+    "H.E. Mr.": ("S. E. M.", "Excmo. Sr.", "Г-н", "先生阁下", "سعادة السيد"),
+    "H.E. Ms.": ("S. E. Mme", "Excma. Sra.", "Г-жа", "女士阁下", "سعادة السيدة"),
+    "Chief": ("Chef", "Jefe", "Вождь", "酋长", "الزعيم"),
+    # Positions.
+    "Secretary-General of the United Nations": (
+        "Secrétaire général de l'Organisation des Nations Unies",
+        "Secretario General de las Naciones Unidas",
+        "Генеральный секретарь Организации Объединенных Наций",
+        "联合国秘书长",
+        "الأمين العام للأمم المتحدة",
+    ),
+    "President of the fiftieth session of the General Assembly": (
+        "Président de l'Assemblée générale à sa cinquantième session",
+        "Presidente de la Asamblea General en su quincuagésimo período de sesiones",
+        "Председатель Генеральной Ассамблеи на ее пятидесятой сессии",
+        "大会第五十届会议主席",
+        "رئيس الجمعية العامة في دورتها الخمسين",
+    ),
+    "President of the Security Council for February 1996": (
+        "Présidente du Conseil de sécurité pour le mois de février 1996",
+        "Presidenta del Consejo de Seguridad para el mes de febrero de 1996",
+        "Председатель Совета Безопасности в феврале 1996 года",
+        "1996年2月安全理事会主席",
+        "رئيسة مجلس الأمن لشهر شباط/فبراير 1996",
+    ),
+    "Secretary-General": (
+        "Secrétaire général",
+        "Secretario General",
+        "Генеральный секретарь",
+        "秘书长",
+        "الأمين العام",
+    ),
+    "Secretary General": (
+        "Secrétaire général",
+        "Secretario General",
+        "Генеральный секретарь",
+        "秘书长",
+        "الأمين العام",
+    ),
+    "Assistant Secretary-General": (
+        "Sous-Secrétaire général",
+        "Subsecretario General",
+        "Помощник Генерального секретаря",
+        "助理秘书长",
+        "الأمين العام المساعد",
+    ),
+    "Executive Secretary": (
+        "Secrétaire exécutif",
+        "Secretario Ejecutivo",
+        "Исполнительный секретарь",
+        "执行秘书",
+        "الأمين التنفيذي",
+    ),
+    "Permanent Representative of Italy to the United Nations": (
+        "Représentant permanent de l'Italie auprès de l'Organisation des Nations Unies",
+        "Representante Permanente de Italia ante las Naciones Unidas",
+        "Постоянный представитель Италии при Организации Объединенных Наций",
+        "意大利常驻联合国代表",
+        "الممثل الدائم لإيطاليا لدى الأمم المتحدة",
+    ),
+    "Representing the Secretary-General": (
+        "Représentant du Secrétaire général",
+        "Representante del Secretario General",
+        "Представитель Генерального секретаря",
+        "秘书长代表",
+        "ممثل الأمين العام",
+    ),
+    # What a delegation represents.
+    "The presidency of the European Union, with representatives of the European Commission": (
+        "La présidence de l'Union européenne, avec des représentants de la Commission européenne",
+        "La Presidencia de la Unión Europea, con representantes de la Comisión Europea",
+        "Председательство в Европейском союзе вместе с представителями Европейской комиссии",
+        "欧洲联盟主席国，以及欧洲联盟委员会的代表",
+        "رئاسة الاتحاد الأوروبي، ومعها ممثلون عن المفوضية الأوروبية",
+    ),
+    # Agenda items and sessions.
+    "Opening of the meeting": (
+        "Ouverture de la réunion",
+        "Apertura de la reunión",
+        "Открытие совещания",
+        "会议开幕",
+        "افتتاح الاجتماع",
+    ),
+    "Statements by the Secretary-General and the presiding officers.": (
+        "Déclarations du Secrétaire général et des Présidents de l'Assemblée générale et du "
+        "Conseil de sécurité.",
+        "Declaraciones del Secretario General y de los Presidentes de la Asamblea General y "
+        "del Consejo de Seguridad.",
+        "Заявления Генерального секретаря и Председателей Генеральной Ассамблеи и Совета "
+        "Безопасности.",
+        "秘书长以及大会主席和安全理事会主席发言。",
+        "بيانات يدلي بها الأمين العام ورئيسا الجمعية العامة ومجلس الأمن.",
+    ),
+    "Evolving patterns of cooperation": (
+        "Évolution des formes de coopération",
+        "Evolución de las modalidades de cooperación",
+        "Развивающиеся формы сотрудничества",
+        "不断演变的合作模式",
+        "أنماط التعاون المتطورة",
+    ),
+    (
+        "Consultation, diplomatic support, operational support, co-deployment and joint "
+        "operations between the United Nations and regional organizations."
+    ): (
+        "Consultations, appui diplomatique, appui opérationnel, déploiement conjoint et "
+        "opérations conjointes entre l'Organisation des Nations Unies et les organisations "
+        "régionales.",
+        "Consultas, apoyo diplomático, apoyo operacional, despliegue conjunto y operaciones "
+        "conjuntas entre las Naciones Unidas y las organizaciones regionales.",
+        "Консультации, дипломатическая поддержка, оперативная поддержка, совместное "
+        "развертывание и совместные операции Организации Объединенных Наций и региональных "
+        "организаций.",
+        "联合国与区域组织之间的协商、外交支助、行动支助、共同部署和联合行动。",
+        "التشاور والدعم الدبلوماسي والدعم التنفيذي والنشر المشترك والعمليات المشتركة بين "
+        "الأمم المتحدة والمنظمات الإقليمية.",
+    ),
+    "Principles for improved cooperation": (
+        "Principes d'une coopération renforcée",
+        "Principios para mejorar la cooperación",
+        "Принципы улучшения сотрудничества",
+        "改进合作的原则",
+        "مبادئ تحسين التعاون",
+    ),
+    (
+        "Agreed mechanisms for consultation, the primacy of the United Nations, a clear "
+        "division of labour, and consistency among Member States."
+    ): (
+        "Mécanismes de consultation convenus, primauté de l'Organisation des Nations Unies, "
+        "répartition claire des tâches et cohérence de l'action des États Membres.",
+        "Mecanismos de consulta convenidos, primacía de las Naciones Unidas, clara división "
+        "del trabajo y coherencia entre los Estados Miembros.",
+        "Согласованные механизмы консультаций, главенствующая роль Организации Объединенных "
+        "Наций, четкое разделение труда и последовательность действий государств-членов.",
+        "商定的协商机制、联合国的首要地位、明确的分工以及会员国行动的一致性。",
+        "آليات متفق عليها للتشاور، وأولوية الأمم المتحدة، وتقسيم واضح للعمل، واتساق مواقف "
+        "الدول الأعضاء.",
+    ),
+    "Peace-building": (
+        "Consolidation de la paix",
+        "Consolidación de la paz",
+        "Миростроительство",
+        "建设和平",
+        "بناء السلام",
+    ),
+    "Cooperation in preventive diplomacy and post-conflict peace-building.": (
+        "Coopération en matière de diplomatie préventive et de consolidation de la paix après "
+        "les conflits.",
+        "Cooperación en la diplomacia preventiva y la consolidación de la paz después de los "
+        "conflictos.",
+        "Сотрудничество в области превентивной дипломатии и постконфликтного миростроительства.",
+        "在预防性外交和冲突后建设和平方面的合作。",
+        "التعاون في مجال الدبلوماسية الوقائية وبناء السلام بعد انتهاء النزاع.",
+    ),
+    "Modalities for continuing dialogue": (
+        "Modalités de la poursuite du dialogue",
+        "Modalidades para continuar el diálogo",
+        "Механизмы продолжения диалога",
+        "继续对话的方式",
+        "طرائق مواصلة الحوار",
+    ),
+    "How the United Nations and regional organizations keep the dialogue going.": (
+        "Comment l'Organisation des Nations Unies et les organisations régionales poursuivent "
+        "leur dialogue.",
+        "Cómo las Naciones Unidas y las organizaciones regionales mantienen el diálogo.",
+        "Как Организация Объединенных Наций и региональные организации поддерживают диалог.",
+        "联合国与区域组织如何保持对话。",
+        "كيف تواصل الأمم المتحدة والمنظمات الإقليمية الحوار.",
+    ),
+    "Closing of the meeting": (
+        "Clôture de la réunion",
+        "Clausura de la reunión",
+        "Закрытие совещания",
+        "会议闭幕",
+        "اختتام الاجتماع",
+    ),
+    "Summary by the Chairman and closing statements.": (
+        "Résumé du Président et déclarations de clôture.",
+        "Resumen del Presidente y declaraciones de clausura.",
+        "Резюме Председателя и заключительные заявления.",
+        "主席总结和闭幕发言。",
+        "موجز يقدمه الرئيس وبيانات ختامية.",
+    ),
+    "Lunch break": (
+        "Pause déjeuner",
+        "Pausa para el almuerzo",
+        "Обеденный перерыв",
+        "午餐休息",
+        "استراحة الغداء",
+    ),
+}
+
 ROOM_NAME = "Conference Room 4"
 
 # The delegates' background page, in Markdown (the secretariat edits it in the admin).
@@ -431,13 +695,13 @@ The same Supplement set out four principles for such cooperation:
 
 def _organization(org):
     organization, _ = Organization.objects.get_or_create(
-        name=org.name,
+        name_en=org.name,
         defaults={
+            "name": org.name,
             "acronym": org.acronym,
             "kind": org.kind,
             "headquarters": org.headquarters,
             "sort_name": org.sort_name,
-            **dict(zip(TRANSLATED_NAME_FIELDS, TRANSLATED_NAMES.get(org.name, ()), strict=False)),
             "presiding_order": org.presiding_order,
         },
     )
@@ -458,18 +722,84 @@ def _official(organization, person):
     return official
 
 
+def _column(field, language):
+    return f"{field}_{language.replace('-', '_')}"
+
+
+def _translate(instance, fields, table=TRANSLATIONS):
+    """Fill ``instance``'s empty translations of ``fields`` from ``table``, for the fields
+    whose English text is still the seed's own (an edited English text has no known
+    translation); save those columns alone. Returns how many values were filled."""
+    filled = []
+    for field in fields:
+        english = getattr(instance, _column(field, "en")) or ""
+        translations = table.get(english.strip())
+        if translations is None:
+            continue
+        for language, text in zip(OTHER_LANGUAGES, translations, strict=True):
+            column = _column(field, language)
+            if not (getattr(instance, column) or "").strip():
+                setattr(instance, column, text)
+                filled.append(column)
+    if filled:
+        instance.save(update_fields=filled)
+    return len(filled)
+
+
+def translate_meeting(meeting):
+    """Fill every empty translation of the 1996 meeting's words: the meeting, its
+    organizations, officials, delegations, participants, agenda items, sessions and
+    rooms. A translation somebody typed is never replaced. Returns how many were filled."""
+    filled = _translate(meeting, ["title", "short_title", "theme", "venue", "city"])
+    officials = {meeting.convener_id} if meeting.convener_id else set()
+    for delegation in meeting.delegations.select_related("organization"):
+        filled += _translate(delegation.organization, ["name"], TRANSLATED_NAMES)
+        filled += _translate(delegation, ["representing"])
+        for participant in delegation.participants.all():
+            filled += _translate(participant, ["representing"])
+            officials.add(participant.official_id)
+    if meeting.convener_id:
+        filled += _translate(meeting.convener.organization, ["name"], TRANSLATED_NAMES)
+    for official in Official.objects.filter(pk__in=officials):
+        filled += _translate(official, ["honorific", "position"])
+    for item in meeting.agenda_items.all():
+        filled += _translate(item, ["title", "description"])
+    rooms = set()
+    for session in meeting.sessions.all():
+        filled += _translate(session, ["title", "notes"])
+        if session.room_id:
+            rooms.add(session.room_id)
+    for room in Room.objects.filter(pk__in=rooms):
+        filled += _translate(room, ["name", "location"])
+    return filled
+
+
 @transaction.atomic
-def seed_meeting():
-    """Load the 1996 meeting; return it and whether anything was created.
+def load_meeting():
+    """Load the 1996 meeting in its six languages; return it, whether it was created, and
+    how many translations were filled.
 
-    Idempotent: when the meeting exists nothing is touched, so a second run, or a run
-    after the secretariat has edited the data, changes nothing. Organizations and
-    officials already in the register are reused, never overwritten.
+    Idempotent: an existing meeting is not recreated, and only its empty translations are
+    filled, so a second run, or a run after the secretariat has edited the data, changes
+    nothing that is there. Organizations and officials already in the register are
+    reused, never overwritten.
     """
-    existing = Meeting.objects.filter(slug=MEETING_SLUG).first()
-    if existing is not None:
-        return existing, False
+    with translation.override("en"):
+        # The English words go in the English columns whatever language is active.
+        meeting = Meeting.objects.filter(slug=MEETING_SLUG).first()
+        created = meeting is None
+        if created:
+            meeting = _create_meeting()
+        return meeting, created, translate_meeting(meeting)
 
+
+def seed_meeting():
+    """Load the 1996 meeting (see ``load_meeting``); return it and whether it was created."""
+    meeting, created, _filled = load_meeting()
+    return meeting, created
+
+
+def _create_meeting():
     tz = zoneinfo.ZoneInfo(TIME_ZONE)
     convener = _official(_organization(UN_SECRETARIAT), UN_SECRETARIAT.head)
     meeting = Meeting(
@@ -527,7 +857,7 @@ def seed_meeting():
         for number, title, description in AGENDA
     }
     room, _ = Room.objects.get_or_create(
-        name=ROOM_NAME, defaults={"location": "United Nations Headquarters, New York"}
+        name_en=ROOM_NAME, defaults={"location": "United Nations Headquarters, New York"}
     )
     for day, start, end, kind, title, numbers in PROGRAMME:
         date = meeting.start_date + datetime.timedelta(days=day)
@@ -545,4 +875,4 @@ def seed_meeting():
         session.save()
         for order, number in enumerate(numbers, start=1):
             SessionItem.objects.create(session=session, agenda_item=items[number], order=order)
-    return meeting, True
+    return meeting

@@ -18,6 +18,8 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+from modeltranslation.utils import build_localized_fieldname
 from simple_history.admin import SimpleHistoryAdmin
 
 from meetingsite.site import site_url
@@ -25,7 +27,6 @@ from meetingsite.site import site_url
 from . import services
 from .forms import ParticipantAdminForm, ParticipantFormSet
 from .models import (
-    TRANSLATED_NAME_FIELDS,
     Credentials,
     Delegation,
     Meeting,
@@ -33,10 +34,22 @@ from .models import (
     Organization,
     Participant,
     fold,
+    translation_languages,
     validate_time_zone,
 )
 
 logger = logging.getLogger(__name__)
+
+
+def in_every_language(*lookups):
+    """Search lookups over every language's column of a translated field:
+    ``in_every_language("organization__name")`` finds "Union européenne" whatever the
+    language of the admin (a plain "organization__name" searches the active one only)."""
+    return [
+        build_localized_fieldname(lookup, language)
+        for lookup in lookups
+        for language in translation_languages()
+    ]
 
 
 class SafeAutocompleteSelect(AutocompleteSelect):
@@ -237,10 +250,12 @@ class MeetingTimeZoneMixin:
             validate_time_zone(data.get("time_zone", ""))
         except ValidationError:
             return obj
-        return Meeting(time_zone=data["time_zone"], city=data.get("city", ""))
+        # The city names its zone ("Geneva time"), in each language typed in the form.
+        cities = {column: data.get(column, "") for column in in_every_language("city")}
+        return Meeting(time_zone=data["time_zone"], **cities)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
         meeting = self.form_meeting(request, obj)
         for field in form.base_fields.values():
             if isinstance(field, forms.DateTimeField | forms.SplitDateTimeField):
@@ -422,14 +437,14 @@ class InviteForm(forms.Form):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, HistoryAdmin):
+class MeetingAdmin(MeetingTimeZoneMixin, SafeAutocompleteMixin, TranslationAdmin, HistoryAdmin):
     meeting_path = ""
     meeting_time_fields = ["registration_deadline"]
     # Five columns fit beside the navigation and the filters at 1280 px; the venue is
     # on the meeting's page and found by the search.
     list_display = ["short_title", "dates", "registration_deadline", "is_current", "is_published"]
     list_filter = ["is_published", "is_current"]
-    search_fields = ["title", "short_title", "venue"]
+    search_fields = in_every_language("title", "short_title", "venue")
     prepopulated_fields = {"slug": ["short_title"]}
     autocomplete_fields = ["convener"]
     date_hierarchy = "start_date"
@@ -533,21 +548,16 @@ class OfficialInline(LabelledTabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(FoldedSearchMixin, HistoryAdmin):
+class OrganizationAdmin(FoldedSearchMixin, TranslationAdmin, HistoryAdmin):
     list_display = ["name", "acronym", "kind", "headquarters", "presiding_order", "official_count"]
     list_filter = ["kind"]
-    search_fields = ["name", "acronym", "headquarters"]
+    search_fields = [*in_every_language("name"), "acronym", "headquarters"]
     folded_search_fields = ["sort_name"]
     inlines = [OfficialInline]
+    # "name" stands for its six columns, English first (modeltranslation): an empty one
+    # shows the English name in that language.
     fieldsets = [
         (None, {"fields": ["name", "acronym", "kind", "headquarters", "sort_name"]}),
-        (
-            _("Name in the other official languages"),
-            {
-                "fields": list(TRANSLATED_NAME_FIELDS),
-                "description": _("Left empty, the English name is shown in that language."),
-            },
-        ),
     ]
 
     actions = ["invite"]
@@ -615,15 +625,14 @@ class OrganizationAdmin(FoldedSearchMixin, HistoryAdmin):
 
 
 @admin.register(Official)
-class OfficialAdmin(SafeAutocompleteMixin, FoldedSearchMixin, HistoryAdmin):
+class OfficialAdmin(SafeAutocompleteMixin, FoldedSearchMixin, TranslationAdmin, HistoryAdmin):
     list_display = ["full_name", "organization", "position", "country"]
     list_filter = ["organization__kind", "organization"]
     list_select_related = ["organization"]
     search_fields = [
         "given_name",
         "family_name",
-        "position",
-        "organization__name",
+        *in_every_language("position", "organization__name"),
         "organization__acronym",
     ]
     folded_search_fields = ["sort_key"]
@@ -695,7 +704,10 @@ class CredentialsAdmin(MeetingTimeZoneMixin, HistoryAdmin):
     list_display = ["delegation", "received", "verified", "verified_at", "verified_by", "download"]
     list_filter = ["delegation__meeting", "verified"]
     list_select_related = ["delegation__organization", "delegation__meeting", "verified_by"]
-    search_fields = ["delegation__organization__name", "delegation__organization__acronym"]
+    search_fields = [
+        *in_every_language("delegation__organization__name"),
+        "delegation__organization__acronym",
+    ]
     fields = [
         "delegation",
         "download",
@@ -750,6 +762,7 @@ class DelegationAdmin(
     MeetingTimeZoneMixin,
     SafeAutocompleteMixin,
     FoldedSearchMixin,
+    TranslationAdmin,
     HistoryAdmin,
 ):
     # Six columns fit beside the navigation and the filters at 1280 px: the meeting goes
@@ -765,7 +778,11 @@ class DelegationAdmin(
     ]
     list_filter = ["meeting", "status", "organization__kind", CredentialsStateFilter]
     list_select_related = ["organization", "meeting", "credentials"]
-    search_fields = ["organization__name", "organization__acronym", "focal_point_name"]
+    search_fields = [
+        *in_every_language("organization__name"),
+        "organization__acronym",
+        "focal_point_name",
+    ]
     folded_search_fields = ["organization__sort_name"]
     autocomplete_fields = ["meeting", "organization"]
     inlines = [ParticipantInline]
@@ -932,7 +949,7 @@ class DelegationAdmin(
 
 @admin.register(Participant)
 class ParticipantAdmin(
-    DelegationLockMixin, SafeAutocompleteMixin, FoldedSearchMixin, HistoryAdmin
+    DelegationLockMixin, SafeAutocompleteMixin, FoldedSearchMixin, TranslationAdmin, HistoryAdmin
 ):
     form = ParticipantAdminForm
     list_display = ["official", "delegation", "role", "status", "badge_number"]
@@ -942,7 +959,7 @@ class ParticipantAdmin(
         "official__given_name",
         "official__family_name",
         "badge_number",
-        "delegation__organization__name",
+        *in_every_language("delegation__organization__name"),
         "delegation__organization__acronym",
     ]
     folded_search_fields = ["official__sort_key"]

@@ -34,6 +34,28 @@ def fold(text):
     return " ".join(stripped.casefold().split())
 
 
+def translation_languages():
+    """The languages the meeting's own words are kept in, English first."""
+    return settings.MODELTRANSLATION_LANGUAGES
+
+
+def translated_value(instance, field, language_code):
+    """``instance``'s ``field`` as shown to a reader of ``language_code``, and the
+    language it is in: that language's text, or else English, or else the first other
+    language that has one (blank text counts as none).
+
+    Returns ``(text, language)``; ``language`` is None when no language has the text.
+    """
+    code = (language_code or settings.LANGUAGE_CODE).lower()
+    wanted = code if code in translation_languages() else code.split("-")[0]
+    order = [wanted, *(lang for lang in translation_languages() if lang != wanted)]
+    for lang in order:
+        value = getattr(instance, f"{field}_{lang.replace('-', '_')}", None)
+        if value is not None and str(value).strip():
+            return value, lang
+    return "", None
+
+
 @cache
 def _time_zones():
     return frozenset(zoneinfo.available_timezones())
@@ -224,10 +246,6 @@ class Meeting(models.Model):
         return [self.start_date + datetime.timedelta(days=n) for n in range(count)]
 
 
-# Organization's fields for its official name in French, Spanish, Russian, Chinese, Arabic.
-TRANSLATED_NAME_FIELDS = ("name_fr", "name_es", "name_ru", "name_zh_hans", "name_ar")
-
-
 class Organization(models.Model):
     class Kind(models.TextChoices):
         REGIONAL = "regional", _("Regional organization")
@@ -255,14 +273,6 @@ class Organization(models.Model):
             "in alphabetical order from the name drawn by lot."
         ),
     )
-    # The official name in each of the other five official languages; left empty, the
-    # English name is shown.
-    name_fr = models.CharField(_("name in French"), max_length=200, blank=True)
-    name_es = models.CharField(_("name in Spanish"), max_length=200, blank=True)
-    name_ru = models.CharField(_("name in Russian"), max_length=200, blank=True)
-    name_zh_hans = models.CharField(_("name in Chinese"), max_length=200, blank=True)
-    name_ar = models.CharField(_("name in Arabic"), max_length=200, blank=True)
-
     history = HistoricalRecords()
 
     class Meta:
@@ -275,16 +285,14 @@ class Organization(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.sort_name.strip():
-            self.sort_name = fold(self.name)
+            # Protocol order is English alphabetical order, whatever the editor's language.
+            self.sort_name = fold(self.name_en or self.name)
         super().save(*args, **kwargs)
 
     def name_in(self, language_code):
-        """The official name in the given language, falling back to the English name."""
-        code = language_code.lower().replace("-", "_")
-        for field in ("name_" + code, "name_" + code.split("_")[0]):
-            if field in TRANSLATED_NAME_FIELDS:
-                return getattr(self, field).strip() or self.name
-        return self.name
+        """The official name in the given language (``name_fr`` … ``name_ar``, kept by
+        modeltranslation), falling back to the English name, then to any other."""
+        return translated_value(self, "name", language_code)[0] or self.name
 
     @property
     def display_name(self):
@@ -339,7 +347,12 @@ class Official(models.Model):
 
     @property
     def full_name(self):
-        return " ".join(part for part in (self.honorific, self.name) if part)
+        """Honorific and name in the active language: "H.E. Mr. Ajit Singh", "S. E. M. Ajit
+        Singh"; Chinese writes the honorific after the name ("Ajit Singh先生阁下")."""
+        honorific, language = translated_value(self, "honorific", get_language())
+        if honorific and language == "zh-hans":
+            return f"{self.name}{honorific}"
+        return " ".join(part for part in (honorific, self.name) if part)
 
 
 def token_digest(token):

@@ -50,6 +50,8 @@ if _site.scheme not in ("http", "https") or not _site.netloc or _site.path or _s
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    # Before the admin, so that its translated-field widgets and static files win.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -174,6 +176,15 @@ LANGUAGES = [
     ("ar", _("Arabic")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The meeting's own words (titles, places, positions, names) in each official language,
+# with django-modeltranslation: a column per language in the same table, so the programme
+# reads every language without a join (delegations/translation.py, agenda/translation.py).
+# English is the language of record; an empty translation shows English, then any
+# language that has the text, and templates mark such a value with its own lang
+# (agenda.templatetags.agenda_extras.lang_attr).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = ("en", "fr", "es", "ru", "zh-hans", "ar")
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": MODELTRANSLATION_LANGUAGES}
 TIME_ZONE = "America/New_York"
 USE_I18N = True
 USE_TZ = True

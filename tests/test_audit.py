@@ -18,7 +18,7 @@ def session_form(session, **changes):
     data = {
         "meeting": session.meeting_id,
         "kind": session.kind,
-        "title": session.title,
+        "title_en": session.title,
         "room": session.room_id or "",
         "starts_at_0": local_start.date().isoformat(),
         "starts_at_1": local_start.strftime("%H:%M"),
@@ -26,7 +26,7 @@ def session_form(session, **changes):
         "ends_at_1": local_end.strftime("%H:%M"),
         "chair": session.chair_id or "",
         "is_provisional": "on" if session.is_provisional else "",
-        "notes": session.notes,
+        "notes_en": session.notes,
         "items-TOTAL_FORMS": 0,
         "items-INITIAL_FORMS": 0,
         "items-MIN_NUM_FORMS": 0,
@@ -40,7 +40,7 @@ def test_a_session_change_is_recorded_with_who_when_and_before(secretariat_clien
     meeting, _ = seed_meeting()
     session = Session.objects.get(meeting=meeting, title="Peace-building")
     url = reverse("admin:agenda_session_change", args=[session.pk])
-    response = secretariat_client.post(url, session_form(session, title="Peace-building II"))
+    response = secretariat_client.post(url, session_form(session, title_en="Peace-building II"))
     assert response.status_code == 302
 
     latest = session.history.first()
@@ -52,6 +52,10 @@ def test_a_session_change_is_recorded_with_who_when_and_before(secretariat_clien
     assert [(c.field, c.old, c.new) for c in delta.changes] == [
         ("title", "Peace-building", "Peace-building II")
     ]
+    assert (latest.title_en, latest.prev_record.title_en) == (
+        "Peace-building II",
+        "Peace-building",
+    )
     history = secretariat_client.get(reverse("admin:agenda_session_history", args=[session.pk]))
     assert "secretary" in history.content.decode()
 
@@ -62,7 +66,7 @@ def test_the_secretariat_reverts_a_session_in_the_admin(secretariat_client):
     original = session.history.first()
     secretariat_client.post(
         reverse("admin:agenda_session_change", args=[session.pk]),
-        session_form(session, title="Renamed by mistake"),
+        session_form(session, title_en="Renamed by mistake"),
     )
     revert_url = reverse(
         "admin:agenda_session_simple_history", args=[session.pk, original.history_id]

@@ -107,10 +107,10 @@ def test_an_admin_edit_shows_on_the_next_public_request(
             f"/admin/delegations/official/{official.pk}/change/",
             {
                 "organization": official.organization_id,
-                "honorific": official.honorific,
+                "honorific_en": official.honorific,
                 "given_name": official.given_name,
                 "family_name": official.family_name,
-                "position": "Secretary General of the OSCE",
+                "position_en": "Secretary General of the OSCE",
                 "country": "",
                 "email": "",
                 "phone": "",

@@ -229,10 +229,10 @@ def test_admin_add_forms_never_fail(client, world, model, data):
 def admin_change_official(client, official, **changes):
     fields = {
         "organization": official.organization_id,
-        "honorific": official.honorific,
+        "honorific_en": official.honorific,
         "given_name": official.given_name,
         "family_name": official.family_name,
-        "position": official.position,
+        "position_en": official.position,
         "country": official.country,
         "email": official.email,
         "phone": official.phone,
@@ -249,7 +249,7 @@ def test_invalid_hostile_strings_are_refused_with_a_message(client, world):
     assert "Ensure this value has at most 100 characters (it has 10000)." in html.unescape(
         response.content.decode()
     )
-    response = admin_change_official(client, official, position=WITH_NUL)
+    response = admin_change_official(client, official, position_en=WITH_NUL)
     assert response.status_code == 200
     assert "Null characters are not allowed." in response.content.decode()
     official.refresh_from_db()
@@ -266,7 +266,7 @@ def hostile_world(client, world):
     ).select_related("official")
     evening = datetime.datetime(1996, 2, 15, 19, 0, tzinfo=world["meeting"].tz)
     for n, (text, head) in enumerate(zip(HOSTILE, heads, strict=False)):
-        response = admin_change_official(client, head.official, position=text)
+        response = admin_change_official(client, head.official, position_en=text)
         assert response.status_code == 302, text
         starts_at = evening + datetime.timedelta(minutes=10 * n)
         session = Session(

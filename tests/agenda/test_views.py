@@ -627,7 +627,7 @@ def test_french_from_the_browser_language(client, meeting):
     assert "Programme" in page
     assert "jeudi 15 février 1996" in page
     assert "heure de New York" in page
-    assert "Point 2 : Evolving patterns of cooperation" in page
+    assert "Point 2 : Évolution des formes de coopération" in page
 
 
 def test_language_switcher_sets_french(client, meeting):

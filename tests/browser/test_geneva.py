@@ -90,11 +90,11 @@ def test_secretariat_runs_a_geneva_meeting(
     # The meeting, made current from the admin.
     page.goto(f"{site}/admin/delegations/meeting/add/")
     page.fill(
-        "#id_title", "Meeting between the United Nations and Regional Organizations in Geneva"
+        "#id_title_en", "Meeting between the United Nations and Regional Organizations in Geneva"
     )
-    page.fill("#id_short_title", "Geneva meeting")
-    page.fill("#id_venue", "Palais des Nations")
-    page.fill("#id_city", "Geneva")
+    page.fill("#id_short_title_en", "Geneva meeting")
+    page.fill("#id_venue_en", "Palais des Nations")
+    page.fill("#id_city_en", "Geneva")
     page.fill("#id_start_date", START.isoformat())
     page.fill("#id_end_date", (START + datetime.timedelta(days=2)).isoformat())
     page.fill("#id_time_zone", "Europe/Zurich")
@@ -117,7 +117,7 @@ def test_secretariat_runs_a_geneva_meeting(
         ("Commonwealth of Independent States", "CIS", "Sergei", "Lebedev", "cis@example.org"),
     ]:
         page.goto(f"{site}/admin/delegations/organization/add/")
-        page.fill("#id_name", name)
+        page.fill("#id_name_en", name)
         page.fill("#id_acronym", acronym)
         page.locator(".add-row a", has_text="Add another Official").click()
         page.fill("#id_officials-0-honorific", "H.E. Mr.")
@@ -168,7 +168,7 @@ def test_secretariat_runs_a_geneva_meeting(
     # The programme: two rooms, a session typed as 10:00 and one at 15:00, Geneva time.
     for room in ("Room XVII", "Room XX"):
         page.goto(f"{site}/admin/agenda/room/add/")
-        page.fill("#id_name", room)
+        page.fill("#id_name_en", room)
         page.fill("#id_capacity", "200")
         save(page)
     for title, room, start, end in [
@@ -178,7 +178,7 @@ def test_secretariat_runs_a_geneva_meeting(
         page.goto(f"{site}/admin/agenda/session/add/")
         autocomplete(page, "meeting", "Geneva meeting")
         page.select_option("#id_kind", "working")
-        page.fill("#id_title", title)
+        page.fill("#id_title_en", title)
         page.select_option("#id_room", label=room)
         page.fill("#id_starts_at_0", START.isoformat())
         page.fill("#id_starts_at_1", start)

@@ -17,6 +17,7 @@ SEEN = {
         "programme": "Programme",
         "day": "Thursday, 15 February 1996",
         "session": "Evolving patterns of cooperation",
+        "room": "Conference Room 4",
         "when": "11:00–13:00 (New York time)",
         "ics": "Add to calendar (.ics)",
         "over": "The meeting is over: this is the programme as last published.",
@@ -26,7 +27,8 @@ SEEN = {
     "ar": {
         "programme": "البرنامج",
         "day": "الخميس، 15 فبراير 1996",
-        "session": "Evolving patterns of cooperation",
+        "session": "أنماط التعاون المتطورة",
+        "room": "قاعة الاجتماعات 4",
         "when": "11:00–13:00",
         "ics": None,
         "over": "انتهى الاجتماع: هذا هو البرنامج كما نُشر آخر مرة.",
@@ -66,10 +68,11 @@ def test_delegate_on_a_phone_reads_the_programme_and_takes_a_session_to_the_cale
     assert download.suggested_filename.endswith(".ics")
     calendar = Calendar.from_ical(Path(download.path()).read_bytes())
     [event] = calendar.walk("VEVENT")
-    assert str(event["SUMMARY"]) == "Evolving patterns of cooperation"
+    # The calendar file is in the page's language, as the meeting's words are.
+    assert str(event["SUMMARY"]) == seen["session"]
     assert event.decoded("DTSTART") == datetime.datetime(1996, 2, 15, 11, tzinfo=NEW_YORK)
     assert event.decoded("DTEND") == datetime.datetime(1996, 2, 15, 13, tzinfo=NEW_YORK)
-    assert str(event["LOCATION"]).startswith("Conference Room 4")
+    assert str(event["LOCATION"]).startswith(seen["room"])
     # The meeting ended in 1996: nothing in the file says the time may still change.
     assert "STATUS" not in event
 

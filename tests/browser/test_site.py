@@ -77,7 +77,7 @@ def test_switching_to_french_with_the_language_buttons(page, site):
     assert page.url == f"{site}/agenda/"
     main = page.locator("main").inner_text()
     assert "jeudi 15 février 1996" in main
-    assert "Point 2 : Evolving patterns of cooperation" in main
+    assert "Point 2 : Évolution des formes de coopération" in main
     page.get_by_role("link", name="Participants").click()
     assert page.locator("h1").inner_text() == "Participants"
     assert page.get_by_role("columnheader", name="Chef de délégation").is_visible()
