@@ -158,3 +158,21 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
         ParticipantFactory, delegation__meeting=factory.SelfAttribute("...session.meeting")
     )
     checked_in_by = factory.SubFactory(UserFactory)
+
+
+def english_only(meeting):
+    """The 1996 meeting as a secretariat that typed it in English only would have it: the
+    Arabic pages fall back to the English titles, positions and places (Latin data)."""
+    from agenda.models import AgendaItem, Room, Session
+    from delegations.models import Delegation, Meeting, Official, Organization, Participant
+
+    Organization.objects.update(name_ar=None)
+    Meeting.objects.filter(pk=meeting.pk).update(title_ar="", short_title_ar="")
+    Official.objects.update(honorific_ar="", position_ar="")
+    Delegation.objects.filter(meeting=meeting).update(representing_ar="")
+    Participant.objects.filter(delegation__meeting=meeting).update(representing_ar="")
+    Room.objects.update(name_ar="", location_ar="")
+    Session.objects.filter(meeting=meeting).update(title_ar="")
+    AgendaItem.objects.filter(meeting=meeting).update(title_ar="")
+    meeting.refresh_from_db()
+    return meeting

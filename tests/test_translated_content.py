@@ -101,7 +101,7 @@ def test_the_participants_page_calls_a_secretary_general_by_the_un_title(client,
     text = page_text(client.get("/participants/", HTTP_ACCEPT_LANGUAGE=language))
     # Wilhelm Höynck, Secretary-General of the OSCE.
     row = re.search(r"Höynck.*?</td>", text, re.S).group(0)
-    assert f'<span class="d-block">{SECRETARY_GENERAL[language]}</span>' in row
+    assert f'<span class="d-block" dir="auto">{SECRETARY_GENERAL[language]}</span>' in row
     index = OTHER_LANGUAGES.index(language)
     osce = TRANSLATED_NAMES["Organization for Security and Co-operation in Europe"][index]
     assert osce in text
@@ -176,11 +176,11 @@ def test_a_meeting_typed_in_english_shows_in_english_marked_as_english(
         programme
     )
     page = page_text(client.get(f"/agenda/sessions/{session.pk}/", HTTP_ACCEPT_LANGUAGE=language))
-    assert '<h1 lang="en">Water and sanitation</h1>' in page
-    assert '?item=1" lang="en">Shared rivers</a>' in page
+    assert '<h1 lang="en"><bdi>Water and sanitation</bdi></h1>' in page
+    assert '?item=1" dir="auto" lang="en">Shared rivers</a>' in page
     participants = page_text(client.get("/participants/", HTTP_ACCEPT_LANGUAGE=language))
-    assert re.search(r'<th scope="row" lang="en">\s*Nile Basin Initiative', participants)
-    assert '<span class="d-block" lang="en">Executive Director</span>' in participants
+    assert re.search(r'<th scope="row" lang="en">\s*<bdi>Nile Basin Initiative', participants)
+    assert '<span class="d-block" dir="auto" lang="en">Executive Director</span>' in participants
 
 
 def test_the_same_pages_in_english_carry_no_lang_mark(client, english_only):
@@ -194,7 +194,7 @@ def test_a_translation_typed_later_replaces_the_english_and_its_mark(client, eng
     _meeting, session = english_only
     Session.objects.filter(pk=session.pk).update(title_fr="Eau et assainissement")
     page = page_text(client.get(f"/agenda/sessions/{session.pk}/", HTTP_ACCEPT_LANGUAGE="fr"))
-    assert "<h1>Eau et assainissement</h1>" in page
+    assert "<h1><bdi>Eau et assainissement</bdi></h1>" in page
     assert "Water and sanitation" not in page
 
 

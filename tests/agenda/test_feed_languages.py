@@ -51,7 +51,9 @@ def test_the_ics_follows_the_lang_parameter_with_the_same_uids(client, meeting):
     assert "Points de l'ordre du jour : " in str(french[uid]["description"])
     assert "Présidence : " in str(french[uid]["description"])
     assert "بنود جدول الأعمال: " in str(arabic[uid]["description"])
-    assert str(french[uid]["summary"]) == session.title  # content: the meeting's own words
+    # Content in the meeting's own words, in the reader's language where it is translated.
+    assert str(french[uid]["summary"]) == session.title_fr != session.title_en
+    assert str(english[uid]["summary"]) == session.title_en
 
 
 def test_a_sessions_ics_follows_accept_language_without_a_parameter(client, meeting):
