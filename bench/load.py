@@ -28,12 +28,14 @@ import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
+import run
 from run import PYTHON, ROOT, sh, start_gunicorn, stop
 
 RESULTS = ROOT / "bench" / "results"
-PORT = 8765
+# LOAD_PORT and LOAD_DATABASE keep two checkouts' runs on one machine apart.
+PORT = run.PORT = int(os.environ.get("LOAD_PORT", run.PORT))
 BASE = f"http://127.0.0.1:{PORT}"
-DB_NAME = "meetingsite_load"
+DB_NAME = os.environ.get("LOAD_DATABASE", "meetingsite_load")
 # The load's own Redis database (emptied at the start of every run).
 BROKER = os.environ.get("LOAD_BROKER_URL", "redis://127.0.0.1:6379/1")
 MEDIA = ROOT / "bench" / "work" / "load-media"
@@ -260,6 +262,7 @@ def main():
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_COOKIES": "false",  # plain HTTP on 127.0.0.1
         "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": BASE,  # Required with DEBUG off (the links in e-mails).
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
         "EMAIL_URL": "consolemail://",
         "AXES_FAILURE_LIMIT": "1000",

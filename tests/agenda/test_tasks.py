@@ -36,6 +36,19 @@ def background(settings, tmp_path, monkeypatch):
     return tmp_path / "documents"
 
 
+def participants_job(meeting, **fields):
+    """The row another process left for the meeting's list of participants on Letter."""
+    return PdfJob.objects.create(
+        key=tasks.job_key(documents.ParticipantsList(meeting), "letter"),
+        meeting=meeting,
+        document="participants",
+        paper="letter",
+        language="en",
+        rows=4,
+        **fields,
+    )
+
+
 def words(response):
     return " ".join(response.content.decode().split())
 
@@ -110,14 +123,8 @@ def test_two_requests_for_the_same_pdf_start_one_job(
 def test_a_job_another_host_started_is_not_started_again(
     desk_client, meeting, background, django_capture_on_commit_callbacks
 ):
-    key = tasks.job_key(documents.ParticipantsList(meeting), "letter")
-    PdfJob.objects.create(
-        key=key,
-        meeting=meeting,
-        document="participants",
-        paper="letter",
-        language="en",
-        rows=4,
+    participants_job(
+        meeting,
         state=State.RUNNING,
         task_id="elsewhere",
         page=3,
@@ -138,20 +145,9 @@ def test_a_job_another_host_started_is_not_started_again(
 def test_a_stale_job_is_queued_again_and_its_old_task_then_does_nothing(
     desk_client, meeting, background, django_capture_on_commit_callbacks
 ):
-    key = tasks.job_key(documents.ParticipantsList(meeting), "letter")
     # Its worker died sixteen minutes ago, or the broker lost it.
     long_ago = timezone.now() - datetime.timedelta(seconds=tasks.STALE_JOB_SECONDS + 60)
-    job = PdfJob.objects.create(
-        key=key,
-        meeting=meeting,
-        document="participants",
-        paper="letter",
-        language="en",
-        rows=4,
-        state=State.QUEUED,
-        task_id="lost",
-        updated_at=long_ago,
-    )
+    job = participants_job(meeting, state=State.QUEUED, task_id="lost", updated_at=long_ago)
 
     with django_capture_on_commit_callbacks(execute=True) as queued:
         response = desk_client.get(URL, {"format": "pdf"})
