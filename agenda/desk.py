@@ -1,5 +1,6 @@
 """The registration desk (staff only): check delegates in, and print attendance documents."""
 
+import datetime
 import functools
 
 from csp.constants import NONCE
@@ -247,11 +248,16 @@ def _document_response(request, document, params=None):
         if document.row_count <= tasks.INLINE_PDF_ROWS:
             content = rendering.render_pdf(document, paper=paper)
         else:
+            since = _asked_at(request)
             job, content = tasks.pdf_in_background(
-                document, params=params, paper=paper, retry=request.GET.get("retry") == "1"
+                document,
+                params=params,
+                paper=paper,
+                retry=request.GET.get("retry") == "1",
+                since=since,
             )
             if content is None:
-                return _pdf_progress(request, document, job)
+                return _pdf_progress(request, document, job, since)
         response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
         return response
@@ -260,12 +266,28 @@ def _document_response(request, document, params=None):
     return HttpResponse(rendering.render_html(document, paper=paper, request=request))
 
 
-def _pdf_progress(request, document, job):
+# A progress page older than this asks afresh: an old link never serves an old list.
+LONGEST_WAIT = datetime.timedelta(hours=1)
+
+
+def _asked_at(request):
+    """When the desk first asked for this PDF: the progress page's ``since`` (seconds since
+    the epoch), else now. Not a number, in the future or over an hour ago: now."""
+    now = timezone.now()
+    try:
+        asked = datetime.datetime.fromtimestamp(int(request.GET["since"]), tz=datetime.UTC)
+    except (KeyError, ValueError, OverflowError, OSError):
+        return now
+    return asked if now - LONGEST_WAIT <= asked <= now else now
+
+
+def _pdf_progress(request, document, job, since):
     """202 Accepted: the PDF is queued or being laid out; the page reloads itself until it
     is there. 200 with a button to try again when it failed."""
-    since = job.started_at if job.state == tasks.State.RUNNING else job.updated_at
-    elapsed = max(0, int((timezone.now() - since).total_seconds())) if since else None
+    moved = job.started_at if job.state == tasks.State.RUNNING else job.updated_at
+    elapsed = max(0, int((timezone.now() - moved).total_seconds())) if moved else None
     params = {key: value for key, value in request.GET.items() if key != "retry"}
+    params["since"] = str(int(since.timestamp()))
     return render(
         request,
         "documents/progress.html",

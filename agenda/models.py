@@ -691,6 +691,9 @@ class PdfJob(models.Model):
         FAILED = "failed", _("failed")
 
     key = models.CharField(max_length=64, unique=True)
+    # The same document, paper and language whatever its rows: a list that changes under
+    # the desk's feet gets one job at a time, not one per change.
+    slot = models.CharField(max_length=64, db_index=True)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
     # What the worker needs to print the same document: agenda.documents.REGISTRY's
     # identifier, the URL's parameters for its from_request, the paper and the language.

@@ -68,8 +68,11 @@ class _ProgressHandler(logging.Handler):
             _running.job = (pk, task_id, time.monotonic())
 
 
-# Each PDF logs a line per page (rendering keeps it off the console).
-logging.getLogger("weasyprint.progress").addHandler(_ProgressHandler())
+# Each PDF logs a line per page (rendering keeps it off the console), at INFO: a worker's
+# root logger may be at WARNING.
+_progress_logger = logging.getLogger("weasyprint.progress")
+_progress_logger.addHandler(_ProgressHandler())
+_progress_logger.setLevel(logging.INFO)
 
 
 # --- Keys ------------------------------------------------------------------------------------
@@ -107,6 +110,19 @@ def job_key(document, paper):
     return digest.hexdigest()[:40]
 
 
+def slot_key(document, paper, params):
+    """What stays the same while the document's rows change: which document, its URL's
+    parameters, the meeting, the paper and the language."""
+    identity = (
+        document.identifier,
+        sorted((params or {}).items()),
+        document.meeting.pk,
+        paper,
+        translation.get_language(),
+    )
+    return hashlib.sha256(repr(identity).encode()).hexdigest()[:40]
+
+
 def storage_name(key):
     return f"documents/{key}.pdf"
 
@@ -114,7 +130,7 @@ def storage_name(key):
 # --- Asking for a PDF ------------------------------------------------------------------------
 
 
-def pdf_in_background(document, *, params=None, paper=None, retry=False):
+def pdf_in_background(document, *, params=None, paper=None, retry=False, since=None):
     """The document's job, and the PDF when it is made: ``(job, content or None)``.
 
     The first to ask queues the task; everyone else (this process or another host) finds
@@ -122,29 +138,59 @@ def pdf_in_background(document, *, params=None, paper=None, retry=False):
     ``from_request`` that give this very document (the URL's: a session's pk, a day, an
     agenda item's number), so that the worker can print it again. ``paper`` left out, the
     meeting's. A failed job stays reported until ``retry``; a stale one is queued again.
+
+    ``since`` (an aware datetime) is when the desk first asked: a PDF the worker began at
+    or after it is served even if the rows have changed again since, and while a job for
+    the same document is under way no other is started. So a list that changes all the
+    time (check-ins at the door) still comes, made from rows no older than the asking.
     """
     paper = rendering.paper_or_default(paper, document.meeting)
     key = job_key(document, paper)
-    job, created = PdfJob.objects.get_or_create(
-        key=key,
-        defaults={
-            "meeting": document.meeting,
-            "document": document.identifier,
-            "params": params or {},
-            "paper": paper,
-            "language": translation.get_language(),
-            "rows": document.row_count,
-            "task_id": str(uuid.uuid4()),
-        },
-    )
-    if created:
-        _enqueue(job)
-    else:
+    slot = slot_key(document, paper, params)
+    job = PdfJob.objects.filter(key=key).first()
+    if job is not None:
         content = _content(job)
         if content is not None:
             return job, content
-        if _wants_another_task(job, retry=retry):
+    if since is not None and job is None:
+        newer = (
+            PdfJob.objects.filter(slot=slot, state=State.DONE, started_at__gte=since)
+            .order_by("-started_at")
+            .first()
+        )
+        content = _content(newer) if newer is not None else None
+        if content is not None:
+            return newer, content
+    if job is None:
+        fresh = timezone.now() - timedelta(seconds=STALE_JOB_SECONDS)
+        under_way = (
+            PdfJob.objects.filter(
+                slot=slot, state__in=[State.QUEUED, State.RUNNING], updated_at__gte=fresh
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if under_way is not None:
+            return under_way, None
+        job, created = PdfJob.objects.get_or_create(
+            key=key,
+            defaults={
+                "slot": slot,
+                "meeting": document.meeting,
+                "document": document.identifier,
+                "params": params or {},
+                "paper": paper,
+                "language": translation.get_language(),
+                "rows": document.row_count,
+                "task_id": str(uuid.uuid4()),
+            },
+        )
+        if created:
+            _enqueue(job)
+        elif _wants_another_task(job, retry=retry):
             _requeue(job)
+    elif _wants_another_task(job, retry=retry):
+        _requeue(job)
     job.refresh_from_db()  # Run at once (no broker), the task has made it already.
     return job, _content(job)
 
@@ -255,11 +301,10 @@ def render_document_pdf(self, job_pk):
 
 
 def delete_old_pdfs(now=None):
-    """Delete the PDFs made more than KEEP_PDF_SECONDS ago, and their jobs."""
+    """Delete the PDFs made more than KEEP_PDF_SECONDS ago, and their jobs (and the jobs
+    left queued or running that long: their task is long lost)."""
     limit = (now or timezone.now()) - timedelta(seconds=KEEP_PDF_SECONDS)
-    old = PdfJob.objects.filter(
-        state__in=[State.DONE, State.FAILED], updated_at__lt=limit
-    ).values_list("pk", "file_name")
+    old = PdfJob.objects.filter(updated_at__lt=limit).values_list("pk", "file_name")
     for pk, file_name in old:
         if file_name:
             default_storage.delete(file_name)

@@ -12,6 +12,7 @@ bench/results/load.json.
 """
 
 import argparse
+import html
 import http.cookiejar
 import json
 import os
@@ -199,6 +200,10 @@ def fetch_pdf(browser, path):
         if status != 202:
             return f"status {status}", seconds, polls, 0
         polls += 1
+        # As a browser does: reload the address the page's refresh names (it says since
+        # when this desk has been waiting).
+        refresh = re.search(rb'http-equiv="refresh" content="\d+;url=([^"]+)"', content)
+        path = html.unescape(refresh.group(1).decode()) if refresh else path
         time.sleep(1)
     return "timed out", round(time.perf_counter() - started, 1), polls, 0
 

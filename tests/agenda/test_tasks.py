@@ -3,6 +3,8 @@ progress page, the PDF in the default storage. Without a broker (these tests) a 
 in the process that queues it, once the request's transaction commits."""
 
 import datetime
+import re
+import time
 
 import pytest
 from django.core.files.storage import default_storage
@@ -89,9 +91,11 @@ def test_a_queued_pdf_shows_its_progress_page_until_the_worker_has_made_it(
 
     assert waiting.status_code == 202
     html = waiting.content.decode()
+    since = re.search(r"since=(\d+)", html).group(1)
+    assert abs(int(since) - time.time()) < 60
     assert (
-        '<meta http-equiv="refresh" content="2;url=/desk/documents/participants/?format=pdf">'
-        in html
+        '<meta http-equiv="refresh" '
+        f'content="2;url=/desk/documents/participants/?format=pdf&amp;since={since}">' in html
     )
     assert (
         "The PDF of 4 rows is queued: it is laid out as soon as a worker is free. "
@@ -176,9 +180,10 @@ def test_a_failed_pdf_says_so_and_can_be_tried_again(
     html = failed.content.decode()
     assert "The PDF could not be made. <code>disk full</code>" in html
     assert 'http-equiv="refresh"' not in html
-    assert (
-        '<a class="btn btn-primary" href="/desk/documents/participants/?format=pdf&amp;retry=1">'
-        in html
+    assert re.search(
+        r'<a class="btn btn-primary" href="/desk/documents/participants/\?format=pdf&amp;'
+        r'since=\d+&amp;retry=1">Try again</a>',
+        html,
     )
     assert (PdfJob.objects.get().state, PdfJob.objects.get().error) == (State.FAILED, "disk full")
     # It stays failed until someone asks to try again.
@@ -288,3 +293,52 @@ def test_pdfs_made_a_day_ago_are_deleted_with_their_jobs(
 
     assert PdfJob.objects.count() == 0
     assert not default_storage.exists(job.file_name)
+
+
+def test_a_list_that_keeps_changing_still_gets_its_pdf_with_one_job_at_a_time(
+    desk_client, meeting, background, django_capture_on_commit_callbacks
+):
+    """Check-ins at the door change the list between two reloads of the progress page."""
+
+    def add_someone(n):
+        ParticipantFactory(
+            delegation=Delegation.objects.get(organization__acronym="O0000"),
+            official=OfficialFactory(given_name=f"Late{n}", family_name="Arrival"),
+        )
+
+    with django_capture_on_commit_callbacks() as queued:
+        waiting = desk_client.get(URL, {"format": "pdf"})
+        since = re.search(r"since=(\d+)", waiting.content.decode()).group(1)
+        add_someone(1)
+        again = desk_client.get(URL, {"format": "pdf", "since": since})
+
+    assert (waiting.status_code, again.status_code) == (202, 202)
+    assert len(queued) == 1  # The job under way stands for the changed list too.
+    queued[0]()  # The worker runs it now: it prints the list as it is, with Late1.
+    add_someone(2)
+
+    ready = desk_client.get(URL, {"format": "pdf", "since": since})
+
+    assert ready["Content-Type"] == "application/pdf"
+    text = pdf_pages(ready.content)[0][0]
+    assert "Late1 Arrival" in text
+    assert "Late2 Arrival" not in text
+    assert PdfJob.objects.count() == 1
+    # Asked afresh (no since), the list as it is now: a new job.
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = desk_client.get(URL, {"format": "pdf"})
+    assert fresh.status_code == 202
+    assert PdfJob.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    "since", ["soon", "99999999999999999999", "-5", str(int(time.time()) - 2 * 3600)]
+)
+def test_a_since_that_is_no_time_or_long_ago_is_taken_as_now(
+    desk_client, meeting, background, since
+):
+    response = desk_client.get(URL, {"format": "pdf", "since": since})
+
+    assert response.status_code == 202
+    asked = int(re.search(r"since=(\d+)", response.content.decode()).group(1))
+    assert abs(asked - time.time()) < 60
