@@ -96,7 +96,8 @@ bench: install translations
 # Redis's database 1, emptied first).
 load: install translations
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
-	$(BIN)/python bench/report.py
+	@if [ -f bench/results/latest.json ]; then $(BIN)/python bench/report.py; \
+	else echo "(docs/benchmarks.md is written with make bench's results: run make bench too)"; fi
 
 # make backup [BACKUP=path]; make restore BACKUP=path (replaces the database's contents).
 backup: install

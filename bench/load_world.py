@@ -74,7 +74,10 @@ def verify(args):
             for _document, state, name, _rows in pdf_jobs
             if state == "done" and not default_storage.exists(name)
         ),
-        "pdf_rows": {document: rows for document, _state, _name, rows in pdf_jobs},
+        "pdf_rows": {
+            document: max(rows for other, _state, _name, rows in pdf_jobs if other == document)
+            for document, _state, _name, _rows in pdf_jobs
+        },
         "delegations": {
             d.organization.acronym: [d.active, d.heads, d.seats_allowed] for d in rows
         },

@@ -9,7 +9,9 @@ the previous values, on every row it saves.
 import secrets
 from dataclasses import dataclass
 
+from celery.exceptions import Retry
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -19,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from . import tasks
 from .models import (
     Credentials,
     Delegation,
@@ -245,8 +248,6 @@ def invitation_send(*, delegation, token, registration_url, by=None):
 
 def invitation_sent(*, delegation_pk, to, by_pk=None):
     """Record that the invitation went out (its task calls this once the server took it)."""
-    from django.contrib.auth import get_user_model
-
     by = get_user_model().objects.filter(pk=by_pk).first() if by_pk is not None else None
     with transaction.atomic():
         locked = delegation_lock(pk=delegation_pk)
@@ -278,12 +279,8 @@ def _send(*, template, context, to, invitation=None):
 
 
 def _queue_email(message, invitation):
-    from celery.exceptions import Retry
-
-    from .tasks import send_email
-
     try:
-        send_email.delay(message, invitation=invitation)
+        tasks.send_email.delay(message, invitation=invitation)
     except Retry as retry:
         # No broker: the task ran here and failed in a way a worker would try again
         # later. There is no later here, so the caller hears of the failure now.
