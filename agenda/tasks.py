@@ -29,8 +29,9 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
 
+from meetingsite.models import PdfJob
+
 from . import documents, rendering
-from .models import PdfJob
 
 INLINE_PDF_ROWS = 200
 # A job queued or running that has not moved for this long is queued again: its worker

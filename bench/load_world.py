@@ -54,8 +54,9 @@ def verify(args):
     from django.core.files.storage import default_storage
     from django.db.models import Count, Q
 
-    from agenda.models import Attendance, PdfJob
+    from agenda.models import Attendance
     from delegations.models import Delegation
+    from meetingsite.models import PdfJob
 
     listed = ~Q(participants__status="cancelled")
     rows = (

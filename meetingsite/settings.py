@@ -259,7 +259,7 @@ CELERY_TASK_ALWAYS_EAGER = not _broker
 CELERY_BROKER_URL = _broker or "memory://"
 # Run eagerly, a task's failure is the caller's (as a send or a render inline would be).
 CELERY_TASK_EAGER_PROPAGATES = True
-# Where a task stands is kept in our own tables (agenda.PdfJob), shared by every host:
+# Where a task stands is kept in our own tables (meetingsite.PdfJob), shared by every host:
 # no result backend.
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"

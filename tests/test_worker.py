@@ -13,8 +13,8 @@ from django.conf import settings
 from django.db import connection
 
 from agenda import tasks
-from agenda.models import PdfJob
 from meetingsite.celery import app as celery_app
+from meetingsite.models import PdfJob
 from tests.agenda.desk_data import build_meeting
 
 BROKER = "redis://127.0.0.1:6379/2"
