@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import kombu.pools
 import pytest
 import redis
 from django.conf import settings
@@ -29,6 +30,12 @@ pytestmark = [
 ]
 
 
+def forget_connections():
+    celery_app.close()
+    celery_app.amqp._producer_pool = None
+    kombu.pools.reset()
+
+
 @pytest.fixture
 def broker():
     """Redis database 2, emptied, as the test process's broker (not eager any more)."""
@@ -36,10 +43,10 @@ def broker():
         redis.Redis.from_url(BROKER, socket_connect_timeout=3).flushdb()
     except redis.ConnectionError as error:
         pytest.fail(f"The worker test needs Redis at {BROKER} ({error}).")
-    celery_app.close()  # Drop connections made for the eager default.
+    forget_connections()  # Made for the eager default by earlier tests of this process.
     celery_app.conf.update(CELERY_BROKER_URL=BROKER, CELERY_TASK_ALWAYS_EAGER=False)
     yield BROKER
-    celery_app.close()
+    forget_connections()
     celery_app.conf.update(CELERY_BROKER_URL=settings.CELERY_BROKER_URL)
     celery_app.conf.update(CELERY_TASK_ALWAYS_EAGER=settings.CELERY_TASK_ALWAYS_EAGER)
     redis.Redis.from_url(BROKER).flushdb()
