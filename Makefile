@@ -6,12 +6,13 @@ MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install fonts run serve bench load backup restore test lint format migrate seed superuser lock clean messages translations browser
+.PHONY: help install fonts run serve worker bench load backup restore test lint format migrate seed superuser lock clean messages translations browser
 
 help:
 	@echo "make run    set everything up and serve the 1996 meeting at http://127.0.0.1:8000/"
 	@echo "make test   set up and run ruff and the whole test suite"
-	@echo "make serve  run as in production: gunicorn, DEBUG off, hashed compressed static files"
+	@echo "make serve  run as in production: gunicorn and a Celery worker, DEBUG off, hashed compressed static files"
+	@echo "make worker Celery workers alone (long PDFs, e-mails), for a machine of its own"
 	@echo "make bench  benchmarks against a generated meeting of 5,000 participants"
 	@echo "make load   focal points and desk users all at once, checked for lost rows"
 	@echo "make backup / make restore BACKUP=file   back up or restore the database, files included"
@@ -52,15 +53,36 @@ run: seed translations
 # Production-like serving. SECRET_KEY comes from the environment; when it is unset a
 # random one is kept in .secret_key (git-ignored) so sessions survive restarts. The access
 # log goes to stdout, with registration tokens masked (meetingsite/gunicorn.conf.py).
+# Beside gunicorn, a Celery worker makes the long PDFs and sends the e-mails; both stop
+# together (Ctrl-C, or either one ending). The broker is CELERY_BROKER_URL, by default the
+# local Redis's database 1; serve and worker say so and stop when it cannot be reached.
 WORKERS ?= 4
+TASK_WORKERS ?= 2
 BIND ?= 127.0.0.1:8000
-serve: export DEBUG = false
-serve: export SITE_URL ?= http://$(BIND)
-serve: export SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null || (umask 077; $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" | tee .secret_key))
+DEFAULT_BROKER := redis://127.0.0.1:6379/1
+serve worker: export DEBUG = false
+serve worker: export SITE_URL ?= http://$(BIND)
+serve worker: export SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null || (umask 077; $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" | tee .secret_key))
+serve worker: export CELERY_BROKER_URL ?= $(DEFAULT_BROKER)
+serve: SHELL := /bin/bash
+BROKER_CHECK = $(BIN)/python -c "import kombu, os; kombu.Connection(os.environ['CELERY_BROKER_URL'], connect_timeout=3).ensure_connection(max_retries=1)" 2>/dev/null \
+	|| { echo "No task broker at $$CELERY_BROKER_URL: start Redis there (apt-get install redis-server), or set CELERY_BROKER_URL=redis://host:6379/N." >&2; exit 1; }
+CELERY_WORKER = $(BIN)/celery -A meetingsite worker --concurrency $(TASK_WORKERS) --loglevel warning
 serve: seed translations
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) check --deploy --fail-level WARNING
-	$(BIN)/gunicorn meetingsite.wsgi --config meetingsite/gunicorn.conf.py --workers $(WORKERS) --bind $(BIND) --log-level warning
+	@$(BROKER_CHECK)
+	$(CELERY_WORKER) & worker=$$!; \
+	$(BIN)/gunicorn meetingsite.wsgi --config meetingsite/gunicorn.conf.py --workers $(WORKERS) --bind $(BIND) --log-level warning & web=$$!; \
+	trap 'kill -TERM $$web $$worker 2>/dev/null' INT TERM; \
+	wait -n $$web $$worker; status=$$?; \
+	kill -TERM $$web $$worker 2>/dev/null; wait $$web $$worker; exit $$status
+
+# Workers alone, on a machine of their own: the same settings as the web (DATABASE_URL,
+# CELERY_BROKER_URL, the storage), TASK_WORKERS processes.
+worker: install translations
+	@$(BROKER_CHECK)
+	$(CELERY_WORKER)
 
 # Benchmarks against a generated meeting on SQLite and PostgreSQL (see docs/benchmarks.md).
 # BENCH_ARGS passes options, e.g. BENCH_ARGS="--duration 10 --databases postgresql".
@@ -69,10 +91,13 @@ bench: install translations
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/report.py
 
-# Many focal points register and many desk users check in at once, on PostgreSQL.
+# Many focal points register and many desk users check in at once while others print long
+# PDFs, on PostgreSQL, with a Celery worker on Redis (LOAD_BROKER_URL, by default the local
+# Redis's database 1, emptied first).
 load: install translations
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
-	$(BIN)/python bench/report.py
+	@if [ -f bench/results/latest.json ]; then $(BIN)/python bench/report.py; \
+	else echo "(docs/benchmarks.md is written with make bench's results: run make bench too)"; fi
 
 # make backup [BACKUP=path]; make restore BACKUP=path (replaces the database's contents).
 backup: install

@@ -1,7 +1,7 @@
 """The registration desk (staff only): check delegates in, and print attendance documents."""
 
+import datetime
 import functools
-import time
 
 from csp.constants import NONCE
 from csp.decorators import csp_update
@@ -21,7 +21,7 @@ from delegations.groups import REGISTRATION_DESK  # noqa: F401 (tests and bench 
 from delegations.models import Credentials, Delegation, Meeting, Participant
 from delegations.views import credentials_response
 
-from . import documents, jobs, rendering
+from . import documents, rendering, tasks
 from .models import AgendaItem, Attendance, ParticipantListVersion, Session
 from .services import attendance_check_in, attendance_undo, participants_version_issue
 
@@ -231,8 +231,9 @@ def document_list(request):
     )
 
 
-def _document_response(request, document):
-    """``document`` in the format and on the paper the request asks for."""
+def _document_response(request, document, params=None):
+    """``document`` in the format and on the paper the request asks for; ``params``, the
+    URL's parameters that gave it (a worker prints a long PDF again from them)."""
     fmt = request.GET.get("format", "html")
     # Without ``?paper=``, the meeting's own paper (A4 in Geneva, Letter in New York).
     paper = rendering.paper_or_default(request.GET.get("paper"), document.meeting)
@@ -244,15 +245,19 @@ def _document_response(request, document):
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
     if fmt == "pdf":
-        if document.row_count <= jobs.INLINE_PDF_ROWS:
+        if document.row_count <= tasks.INLINE_PDF_ROWS:
             content = rendering.render_pdf(document, paper=paper)
         else:
-            job = jobs.pdf_in_background(
-                document, paper=paper, retry=request.GET.get("retry") == "1"
+            since = _asked_at(request)
+            job, content = tasks.pdf_in_background(
+                document,
+                params=params,
+                paper=paper,
+                retry=request.GET.get("retry") == "1",
+                since=since,
             )
-            if job.content is None:
-                return _pdf_progress(request, document, job)
-            content = job.content
+            if content is None:
+                return _pdf_progress(request, document, job, since)
         response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
         return response
@@ -261,10 +266,28 @@ def _document_response(request, document):
     return HttpResponse(rendering.render_html(document, paper=paper, request=request))
 
 
-def _pdf_progress(request, document, job):
-    """202 Accepted: the PDF is being laid out; the page reloads itself until it is there."""
-    elapsed = int(time.time() - job.started) if job.started else None
+# A progress page older than this asks afresh: an old link never serves an old list.
+LONGEST_WAIT = datetime.timedelta(hours=1)
+
+
+def _asked_at(request):
+    """When the desk first asked for this PDF: the progress page's ``since`` (seconds since
+    the epoch), else now. Not a number, in the future or over an hour ago: now."""
+    now = timezone.now()
+    try:
+        asked = datetime.datetime.fromtimestamp(int(request.GET["since"]), tz=datetime.UTC)
+    except (KeyError, ValueError, OverflowError, OSError):
+        return now
+    return asked if now - LONGEST_WAIT <= asked <= now else now
+
+
+def _pdf_progress(request, document, job, since):
+    """202 Accepted: the PDF is queued or being laid out; the page reloads itself until it
+    is there. 200 with a button to try again when it failed."""
+    moved = job.started_at if job.state == tasks.State.RUNNING else job.updated_at
+    elapsed = max(0, int((timezone.now() - moved).total_seconds())) if moved else None
     params = {key: value for key, value in request.GET.items() if key != "retry"}
+    params["since"] = str(int(since.timestamp()))
     return render(
         request,
         "documents/progress.html",
@@ -277,7 +300,7 @@ def _pdf_progress(request, document, job):
             "refresh_url": f"{request.path}?{urlencode(params)}",
             "retry_url": f"{request.path}?{urlencode(params | {'retry': '1'})}",
         },
-        status=202 if job.state != "failed" else 200,
+        status=200 if job.state == tasks.State.FAILED else 202,
     )
 
 
@@ -308,7 +331,7 @@ def document(request, document_class, **params):
     """
     printed = document_class.from_request(request, current_meeting_or_404(), **params)
     with translation.override(printed.language or translation.get_language()):
-        return _document_response(request, printed)
+        return _document_response(request, printed, params)
 
 
 # --- Issued lists of participants ----------------------------------------------------------

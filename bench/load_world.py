@@ -51,10 +51,12 @@ def setup(args):
 
 
 def verify(args):
+    from django.core.files.storage import default_storage
     from django.db.models import Count, Q
 
     from agenda.models import Attendance
     from delegations.models import Delegation
+    from meetingsite.models import PdfJob
 
     listed = ~Q(participants__status="cancelled")
     rows = (
@@ -65,7 +67,18 @@ def verify(args):
         )
         .select_related("organization")
     )
+    pdf_jobs = list(PdfJob.objects.values_list("document", "state", "file_name", "rows"))
     return {
+        "pdf_jobs": [[document, state] for document, state, _name, _rows in pdf_jobs],
+        "pdf_files_missing": sum(
+            1
+            for _document, state, name, _rows in pdf_jobs
+            if state == "done" and not default_storage.exists(name)
+        ),
+        "pdf_rows": {
+            document: max(rows for other, _state, _name, rows in pdf_jobs if other == document)
+            for document, _state, _name, _rows in pdf_jobs
+        },
         "delegations": {
             d.organization.acronym: [d.active, d.heads, d.seats_allowed] for d in rows
         },

@@ -9,9 +9,10 @@ the previous values, on every row it saves.
 import secrets
 from dataclasses import dataclass
 
+from celery.exceptions import Retry
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from meetingsite.dates import format_date_time, format_long_date
 
+from . import tasks
 from .models import (
     Credentials,
     Delegation,
@@ -223,7 +225,10 @@ def invitation_recipient(delegation):
 
 
 def invitation_send(*, delegation, token, registration_url, by=None):
-    """E-mail the invitation with its private link. Returns the address, or "" if none."""
+    """E-mail the invitation with its private link. Returns the address, or "" if none.
+
+    Queued (``_send``): the delegation records it as sent (``invitation_sent``) once the
+    mail server has taken it."""
     recipient = invitation_recipient(delegation)
     if not recipient:
         return ""
@@ -233,29 +238,54 @@ def invitation_send(*, delegation, token, registration_url, by=None):
         "organization": delegation.organization,
         "registration_url": registration_url,
     }
-    _send(template="invitation", context=context, to=recipient)
-    with transaction.atomic():
-        locked = delegation_lock(pk=delegation.pk)
-        locked.invitation_sent_at = timezone.now()
-        _record(locked, by=by, reason=_("Invitation e-mailed to %(to)s") % {"to": recipient})
-        locked.save(update_fields=["invitation_sent_at"])
-    delegation.invitation_sent_at = locked.invitation_sent_at
+    _send(
+        template="invitation",
+        context=context,
+        to=recipient,
+        invitation={"delegation": delegation.pk, "by": by.pk if by is not None else None},
+    )
     return recipient
 
 
-def _send(*, template, context, to):
+def invitation_sent(*, delegation_pk, to, by_pk=None):
+    """Record that the invitation went out (its task calls this once the server took it)."""
+    by = get_user_model().objects.filter(pk=by_pk).first() if by_pk is not None else None
+    with transaction.atomic():
+        locked = delegation_lock(pk=delegation_pk)
+        locked.invitation_sent_at = timezone.now()
+        _record(locked, by=by, reason=_("Invitation e-mailed to %(to)s") % {"to": to})
+        locked.save(update_fields=["invitation_sent_at"])
+
+
+def email_message(*, template, context, to):
+    """The e-mail ``template`` in the active language, as the send_email task takes it."""
     context = {**context, "LANGUAGE_CODE": get_language()}
     subject = render_to_string(f"delegations/emails/{template}_subject.txt", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=render_to_string(f"delegations/emails/{template}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-    )
-    message.attach_alternative(
-        render_to_string(f"delegations/emails/{template}.html", context), "text/html"
-    )
-    message.send()
+    return {
+        "subject": " ".join(subject.split()),
+        "body": render_to_string(f"delegations/emails/{template}.txt", context),
+        "html": render_to_string(f"delegations/emails/{template}.html", context),
+        "from_email": settings.DEFAULT_FROM_EMAIL,
+        "to": [to],
+    }
+
+
+def _send(*, template, context, to, invitation=None):
+    """Queue the e-mail once the current transaction commits (at once outside one); a
+    worker sends it, trying again while the mail server cannot be reached
+    (delegations/tasks.py). Without a broker it is sent here and now, and a failure is
+    raised here, as the admin expects to report it."""
+    message = email_message(template=template, context=context, to=to)
+    transaction.on_commit(lambda: _queue_email(message, invitation))
+
+
+def _queue_email(message, invitation):
+    try:
+        tasks.send_email.delay(message, invitation=invitation)
+    except Retry as retry:
+        # No broker: the task ran here and failed in a way a worker would try again
+        # later. There is no later here, so the caller hears of the failure now.
+        raise retry.exc from None
 
 
 def _refresh(target, source):

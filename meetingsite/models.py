@@ -122,3 +122,51 @@ class StoredFile(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class PdfJob(models.Model):
+    """A long PDF of the desk being made by a worker (agenda.tasks), or made: one row per
+    PDF key. Here, not in agenda, because no page shows it: a job is the machinery's.
+
+    The key is unique, so two app processes (or hosts) asking for the same PDF at once
+    start one task between them: the second finds the first's row. The PDF itself is in
+    the default storage under ``file_name``.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    key = models.CharField(max_length=64, unique=True)
+    # The same document, paper and language whatever its rows: a list that changes under
+    # the desk's feet gets one job at a time, not one per change.
+    slot = models.CharField(max_length=64, db_index=True)
+    meeting = models.ForeignKey("delegations.Meeting", on_delete=models.CASCADE, related_name="+")
+    # What the worker needs to print the same document: agenda.documents.REGISTRY's
+    # identifier, the URL's parameters for its from_request, the paper and the language.
+    document = models.CharField(max_length=50)
+    params = models.JSONField(default=dict, blank=True)
+    paper = models.CharField(max_length=10)
+    language = models.CharField(max_length=10)
+    rows = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    # The one task allowed to make it: a task queued again (retry, stale) replaces it, and
+    # a task whose id is no longer this one does nothing.
+    task_id = models.CharField(max_length=50, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    page = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("PDF job")
+        verbose_name_plural = _("PDF jobs")
+
+    def __str__(self):
+        return f"{self.document} {self.key[:8]} ({self.state})"

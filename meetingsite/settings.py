@@ -299,6 +299,34 @@ CACHES = {
     )
 }
 
+# Background work (Celery, meetingsite/celery.py): long PDFs and e-mails. With
+# CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/1) the web processes queue tasks there and
+# workers (`make worker`) run them; without it each task runs at once in the process that
+# queues it, so `make run` and the tests need no broker and no worker.
+_broker = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not _broker
+# Never reached when eager; named so that nothing looks for a broker on localhost.
+CELERY_BROKER_URL = _broker or "memory://"
+# Run eagerly, a task's failure is the caller's (as a send or a render inline would be).
+CELERY_TASK_EAGER_PROPAGATES = True
+# Where a task stands is kept in our own tables (meetingsite.PdfJob), shared by every host:
+# no result backend.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+# A task is taken off the queue once done, not once received: a worker killed in the
+# middle of a PDF leaves it to another worker. One task at a time per worker process, so
+# a long PDF never holds e-mails queued behind it on that process.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis gives an unacknowledged task to another worker after this long (seconds): longer
+# than the longest PDF.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_TIMEZONE = "UTC"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import translation
 
 from agenda.desk import REGISTRATION_DESK
@@ -78,3 +79,24 @@ def tokyo(db):
         start_date=datetime.date(2026, 7, 1),
         end_date=datetime.date(2026, 7, 3),
     )
+
+
+@pytest.fixture
+def commit_hooks_at_once(monkeypatch):
+    """``transaction.on_commit`` as in production, inside a test's own transaction.
+
+    pytest-django runs a test in a transaction it rolls back, so a hook (a task queued on
+    commit: an e-mail, a PDF) would never run. With this fixture a hook registered outside
+    any transaction of the code under test runs at once, as it would in autocommit; one
+    registered inside ``transaction.atomic()`` still waits for that block to end.
+    """
+    queue_on_commit = transaction.on_commit
+
+    def on_commit(func, using=None, robust=False):
+        connection = connections[using or DEFAULT_DB_ALIAS]
+        if all(block._from_testcase for block in connection.atomic_blocks):
+            func()
+        else:
+            queue_on_commit(func, using=using, robust=robust)
+
+    monkeypatch.setattr(transaction, "on_commit", on_commit)

@@ -3,9 +3,7 @@ import ctypes
 import datetime
 import io
 import itertools
-import json
 import re
-import time
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c
@@ -16,7 +14,7 @@ from django.http import Http404
 from django.urls import get_resolver, reverse
 from django.utils import translation
 
-from agenda import desk, documents, jobs, rendering
+from agenda import desk, documents, rendering
 from agenda.models import Attendance
 from agenda.rendering import css_string, neutralise, page_counter_css
 from agenda.services import participants_version_issue
@@ -597,101 +595,6 @@ def test_document_query_count_does_not_grow(
         assert response.status_code == 200
 
 
-# --- Long PDFs in the background -------------------------------------------------------------
-
-
-@pytest.fixture
-def background(settings, tmp_path, monkeypatch):
-    """Every PDF longer than two rows goes to the background, into a temporary MEDIA_ROOT."""
-    settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(jobs, "INLINE_PDF_ROWS", 2)
-    return tmp_path / "documents"
-
-
-def test_long_pdf_is_laid_out_in_the_background_with_visible_progress(
-    desk_client, meeting, background
-):
-    url = reverse("desk:participants")
-
-    waiting = desk_client.get(url, {"format": "pdf"})
-
-    assert waiting.status_code == 202
-    html = waiting.content.decode()
-    assert (
-        '<meta http-equiv="refresh" content="2;url=/desk/documents/participants/?format=pdf">'
-        in html
-    )
-    assert "The PDF of 4 rows is being laid out." in html
-    jobs.wait_for_pdf_jobs()
-    ready = desk_client.get(url, {"format": "pdf"})
-    assert ready.status_code == 200
-    assert ready["Content-Type"] == "application/pdf"
-    text = pdf_pages(ready.content)[0][0]
-    assert in_order(text, ["H.E. Mr. Given0 Family0000", "H.E. Mr. Given1 Family0001"])
-    assert [path.suffix for path in background.iterdir()] == [".pdf"]
-
-
-def test_a_changed_list_never_serves_the_old_pdf(desk_client, meeting, background):
-    url = reverse("desk:participants")
-    desk_client.get(url, {"format": "pdf"})
-    jobs.wait_for_pdf_jobs()
-    Participant.objects.filter(official__given_name="Given1").update(
-        status=Participant.Status.CANCELLED
-    )
-    ParticipantFactory(
-        delegation=Delegation.objects.get(organization__acronym="O0000"),
-        official=OfficialFactory(given_name="Newly", family_name="Added"),
-    )
-
-    assert desk_client.get(url, {"format": "pdf"}).status_code == 202
-    jobs.wait_for_pdf_jobs()
-    text = pdf_pages(desk_client.get(url, {"format": "pdf"}).content)[0][0]
-    assert "Newly Added" in text
-    assert "Given1" not in text
-
-
-def test_a_pdf_being_laid_out_is_not_started_twice(desk_client, meeting, background):
-    key = jobs.job_key(documents.ParticipantsList(meeting), "letter")
-    background.mkdir(parents=True)
-    # Another app process started this very PDF a minute ago and has laid out three pages.
-    started = time.time() - 60
-    (background / f"{key}.json").write_text(
-        json.dumps({"state": "running", "page": 3, "started": started, "updated": time.time()})
-    )
-
-    response = desk_client.get(reverse("desk:participants"), {"format": "pdf"})
-
-    assert response.status_code == 202
-    assert "Page 3 so far. Started 6" in " ".join(response.content.decode().split())
-    assert key not in jobs._threads
-    assert [path.name for path in background.iterdir()] == [f"{key}.json"]
-
-
-def test_a_failed_pdf_says_so_and_can_be_tried_again(
-    desk_client, meeting, background, monkeypatch
-):
-    def broken(html):
-        raise OSError("disk full")
-
-    working = rendering.write_pdf
-    monkeypatch.setattr(rendering, "write_pdf", broken)
-    url = reverse("desk:participants")
-    desk_client.get(url, {"format": "pdf"})
-    jobs.wait_for_pdf_jobs()
-
-    failed = desk_client.get(url, {"format": "pdf"})
-
-    assert failed.status_code == 200
-    assert "The PDF could not be made." in failed.content.decode()
-    assert "disk full" in failed.content.decode()
-    assert 'http-equiv="refresh"' not in failed.content.decode()
-    monkeypatch.setattr(rendering, "write_pdf", working)
-    assert desk_client.get(url, {"format": "pdf", "retry": "1"}).status_code == 202
-    jobs.wait_for_pdf_jobs()
-    assert desk_client.get(url, {"format": "pdf"})["Content-Type"] == "application/pdf"
-    assert sorted(path.suffix for path in background.iterdir()) == [".pdf"]
-
-
 @pytest.mark.parametrize(
     ("time_zone", "city", "start", "at", "line", "cell", "csv_row"),
     [
@@ -945,14 +848,3 @@ def test_name_plates_follow_the_meetings_paper(desk_client, geneva):
 
     assert "width: 297mm" in html
     assert '<a href="?paper=letter">US Letter paper</a>' in html
-
-
-def test_a_background_pdf_is_keyed_by_the_paper_it_prints_on(desk_client, geneva, background):
-    document = documents.REGISTRY["participants"].from_request(None, geneva)
-
-    job = jobs.pdf_in_background(document)
-
-    assert job.key == jobs.job_key(document, "a4")
-    assert jobs.job_key(document, "a4") != jobs.job_key(document, "letter")
-    jobs.wait_for_pdf_jobs()
-    assert [size for _text, size in pdf_pages(jobs.pdf_in_background(document).content)] == [A4]

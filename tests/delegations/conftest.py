@@ -7,6 +7,11 @@ from delegations import services
 from tests.factories import DelegationFactory, MeetingFactory, OfficialFactory
 
 
+@pytest.fixture(autouse=True)
+def _e_mails_queued_on_commit_go_out(commit_hooks_at_once):
+    """E-mails are queued on commit (delegations/tasks.py): here they go out at once."""
+
+
 @pytest.fixture
 def open_meeting(db):
     """A meeting a month away whose registration closes in a week (a meeting that is over
