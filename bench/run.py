@@ -68,17 +68,19 @@ MEASURE = textwrap.dedent(
         reset_queries()  # each request clears the log: a capture must start from empty
         with CaptureQueriesContext(connection) as uncached:
             response = client.get(url)
+        queries_uncached = len(uncached)  # now: the next request empties the log
         assert response.status_code == 200, (url, response.status_code)
         reset_queries()
         with CaptureQueriesContext(connection) as cached:
             again = client.get(url)
+        queries_cached = len(cached)
         body = b"".join(again) if again.streaming else again.content
         with override_settings(PAGE_CACHE=False):
             renders = [timed(client, url)[0] for _ in range(repeat)]
         hits = [timed(client, url)[0] for _ in range(repeat)]
         out["pages"].append({
             "name": name, "url": url, "bytes": len(body),
-            "queries_uncached": len(uncached), "queries_cached": len(cached),
+            "queries_uncached": queries_uncached, "queries_cached": queries_cached,
             "content_type": response["Content-Type"],
             "render_ms": round(statistics.median(renders), 1),
             "cached_ms": round(statistics.median(hits), 2),
@@ -344,6 +346,8 @@ def main():
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
             "python": platform.python_version(),
+            # Other work on the machine slows every figure: the load when the run ended.
+            "load_average": [round(x, 1) for x in os.getloadavg()],
         },
         "settings": vars(args),
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
