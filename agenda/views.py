@@ -301,8 +301,8 @@ def _calendar_response(request, meeting, context, sessions, filename):
 @meeting_page
 def session_ics(request, meeting, context, pk):
     sessions = programme_sessions(meeting, Session.objects.filter(meeting=meeting, pk=pk))
-    if not sessions:
-        raise Http404(_("No such session."))
+    if not sessions:  # not this meeting's: the same 404 as the session's page
+        get_object_or_404(Session, meeting=meeting, pk=pk)
     return _calendar_response(
         request, meeting, context, sessions, f"{meeting.slug}-session-{sessions[0].pk}.ics"
     )
