@@ -103,7 +103,10 @@ def programme_sessions(meeting, sessions, *, items=None):
         .values_list("session_id", "agenda_item_id")
     )
     for session_id, item_id in pairs:
-        entries.setdefault(session_id, []).append(items[item_id])
+        # SessionItem.clean keeps other meetings' items out; rows written around it stay
+        # unshown rather than break the page.
+        if item_id in items:
+            entries.setdefault(session_id, []).append(items[item_id])
     kinds = {value: str(label) for value, label in Session.Kind.choices}
     clock_format = pgettext("time of day", "H:i")
     item_line = _("Item %(number)s: %(title)s")
