@@ -250,7 +250,8 @@ def run_database(database, args):
                 capture_output=True,
             ).stdout
         )
-        sh(collect, env)  # again, with the pages' bytes as static files
+        if args.wrk:
+            sh(collect, env)  # again, with the pages' bytes as static files
     finally:
         shutil.rmtree(static_dir, ignore_errors=True)
 
