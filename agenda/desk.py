@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
+from django.utils.formats import date_format, time_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -67,6 +68,32 @@ def _chosen_session(sessions, value):
     return next((session for session in sessions if session.pk == pk), None)
 
 
+def session_choices(meeting, sessions, chosen):
+    """The session picker's options: [{"pk", "label", "selected"}], each label as
+    "Mon 16 Sep, 09:00–09:48 · Title" in the meeting's zone. Formatted here, each
+    distinct date and time once: the picker lists every session of the meeting (500 at a
+    large one), and formatting them in the template was most of the desk's time."""
+    tz = meeting.tz
+    dates, clocks = {}, {}
+
+    def day(value):
+        if value.date() not in dates:
+            dates[value.date()] = date_format(value, "D j M")
+        return dates[value.date()]
+
+    def clock(value):
+        if value not in clocks:
+            clocks[value] = time_format(value, "H:i")
+        return clocks[value]
+
+    choices = []
+    for session in sessions:
+        start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
+        label = f"{day(start)}, {clock(start)}–{clock(end)} · {session.title}"
+        choices.append({"pk": session.pk, "label": label, "selected": session == chosen})
+    return choices
+
+
 def _rows(participants, attendances):
     return [{"participant": p, "attendance": attendances.get(p.pk)} for p in participants]
 
@@ -86,13 +113,18 @@ def index(request):
     meeting = Meeting.objects.current()
     if meeting is None:
         return render(request, "desk/index.html", {"meeting": None})
-    sessions = list(Session.objects.for_desk(meeting))
+    # Without a meeting and a room instance per session (a meeting may have hundreds):
+    # the picker shows times and titles; the chosen one gets the meeting already loaded.
+    sessions = list(Session.objects.for_desk(meeting).select_related(None))
     session = _chosen_session(sessions, request.GET.get("session"))
     if session is None:
         session = default_session(sessions, timezone.now())
+    if session is not None:
+        session.meeting = meeting
     query = request.GET.get("q", "").strip()[:100]
     context = {"meeting": meeting, "sessions": sessions, "session": session, "query": query}
     if session is not None:
+        context["session_choices"] = session_choices(meeting, sessions, session)
         participants = list(
             Participant.objects.expected(meeting).search(query)[: RESULT_LIMIT + 1]
         )

@@ -179,9 +179,131 @@ def _delete_previous(slug, prefix):
     Room.objects.filter(name__endswith=f"({prefix})").delete()
 
 
+# The working day of a generated programme with a given number of sessions: the morning
+# and the afternoon around a lunch break, each room's sessions back to back.
+MORNING = (datetime.time(9), datetime.time(13))
+AFTERNOON = (datetime.time(14, 30), datetime.time(18, 30))
+
+
+def _spread(count, parts):
+    """``count`` split into ``parts`` near-equal whole numbers, the larger ones first."""
+    return [count // parts + (1 if n < count % parts else 0) for n in range(parts)]
+
+
+def _half_day(day, bounds, count, tz):
+    """``count`` back-to-back (start, end) between ``bounds`` on ``day``, whole minutes."""
+    begins = datetime.datetime.combine(day, bounds[0], tz)
+    ends = datetime.datetime.combine(day, bounds[1], tz)
+    length = (ends - begins) // max(count, 1)
+    length -= datetime.timedelta(seconds=length.total_seconds() % 60)
+    return [(begins + n * length, begins + (n + 1) * length) for n in range(count)]
+
+
+def spread_programme(days, rooms, sessions, tz):
+    """[(room index, start, end)] for ``sessions`` spread evenly over ``days`` and
+    ``rooms``: each room's sessions of a day back to back, half before a lunch break and
+    half after it (the morning gets the odd one)."""
+    slots = []
+    for day, per_day in zip(days, _spread(sessions, len(days)), strict=True):
+        for room, per_room in enumerate(_spread(per_day, rooms)):
+            morning = -(-per_room // 2)
+            times = _half_day(day, MORNING, morning, tz)
+            times += _half_day(day, AFTERNOON, per_room - morning, tz)
+            slots += [(room, start, end) for start, end in times]
+    return sorted(slots, key=lambda slot: (slot[1], slot[0]))
+
+
+def _spread_sessions(rng, meeting, room_count, session_count, officials, prefix, tz):
+    rooms = Room.objects.bulk_create(
+        [Room(name=f"Conference Room {n + 1} ({prefix})", capacity=800) for n in range(room_count)]
+    )
+    sessions = []
+    for room, start, end in spread_programme(meeting.days, room_count, session_count, tz):
+        opening = not sessions
+        sessions.append(
+            Session(
+                meeting=meeting,
+                kind=Session.Kind.OPENING if opening else Session.Kind.WORKING,
+                title=rng.choice(SESSION_TOPICS),
+                room=rooms[room],
+                starts_at=start,
+                ends_at=end,
+                chair=officials[rng.randrange(len(officials))] if officials else None,
+                # A few stay provisional, as in a real programme a week ahead.
+                is_provisional=rng.random() < 0.1,
+                notes="Interpretation in the six official languages." if room == 0 else "",
+            )
+        )
+    return Session.objects.bulk_create(sessions, batch_size=BATCH)
+
+
+def _each_session_attendance(rng, sessions, participant_rows):
+    """Each session is attended by a random share of the participants."""
+    for session in sessions:
+        share = rng.uniform(0.2, 0.5)
+        for participant in participant_rows:
+            if rng.random() < share:
+                yield Attendance(session=session, participant=participant)
+
+
+def _parallel_attendance(rng, sessions, participant_rows):
+    """Each participant attends, with some chance, one of the sessions held at a time."""
+    by_start = {}
+    for session in sessions:
+        by_start.setdefault(session.starts_at, []).append(session)
+    for parallel in by_start.values():
+        share = rng.uniform(0.2, 0.5)
+        for participant in participant_rows:
+            if rng.random() < share:
+                yield Attendance(session=rng.choice(parallel), participant=participant)
+
+
+def _daily_sessions(rng, meeting, room_count, officials, prefix, tz):
+    """Four to eight sessions a day, two hours apart in each room."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    rooms = Room.objects.bulk_create(
+        [
+            Room(name=f"Conference Room {letters[n % 26]}{n // 26 or ''} ({prefix})", capacity=800)
+            for n in range(room_count)
+        ]
+    )
+    sessions = []
+    for day in meeting.days:
+        per_day = rng.randint(4, 8)
+        for n in range(per_day):
+            room = rooms[n % len(rooms)]
+            begins = datetime.datetime.combine(day, datetime.time(9 + 2 * (n // len(rooms))), tz)
+            kind = Session.Kind.OPENING if (day == meeting.start_date and n == 0) else None
+            sessions.append(
+                Session(
+                    meeting=meeting,
+                    kind=kind or Session.Kind.WORKING,
+                    title=rng.choice(SESSION_TOPICS),
+                    room=room,
+                    starts_at=begins,
+                    ends_at=begins + datetime.timedelta(minutes=105),
+                    chair=officials[rng.randrange(len(officials))] if officials else None,
+                    is_provisional=False,
+                )
+            )
+    return Session.objects.bulk_create(sessions, batch_size=BATCH)
+
+
 @transaction.atomic
-def generate_meeting(*, organizations, participants, days, seed, current=False):
-    """Build a meeting of ``organizations`` delegations and ``participants`` people."""
+def generate_meeting(
+    *, organizations, participants, days, seed, current=False, rooms=None, sessions=None
+):
+    """Build a meeting of ``organizations`` delegations and ``participants`` people.
+
+    Without ``sessions``, four rooms hold four to eight sessions a day. With it, exactly
+    ``sessions`` sessions spread evenly over ``rooms`` rooms (10 by default) and the
+    days, back to back around a lunch break; each participant then attends at most one
+    of the sessions held at the same time.
+    """
+    if sessions is not None and sessions < 1:
+        raise ValueError("sessions must be at least 1")
+    if rooms is not None and rooms < 1:
+        raise ValueError("rooms must be at least 1")
     rng = random.Random(seed)
     slug = f"generated-{seed}"
     prefix = f"gen {seed}"
@@ -271,29 +393,11 @@ def generate_meeting(*, organizations, participants, days, seed, current=False):
             for n, topic in enumerate(SESSION_TOPICS)
         ]
     )
-    rooms = Room.objects.bulk_create(
-        [Room(name=f"Conference Room {letter} ({prefix})", capacity=800) for letter in "ABCD"]
-    )
-    sessions = []
-    for day in meeting.days:
-        per_day = rng.randint(4, 8)
-        for n in range(per_day):
-            room = rooms[n % len(rooms)]
-            begins = datetime.datetime.combine(day, datetime.time(9 + 2 * (n // len(rooms))), tz)
-            kind = Session.Kind.OPENING if (day == meeting.start_date and n == 0) else None
-            sessions.append(
-                Session(
-                    meeting=meeting,
-                    kind=kind or Session.Kind.WORKING,
-                    title=rng.choice(SESSION_TOPICS),
-                    room=room,
-                    starts_at=begins,
-                    ends_at=begins + datetime.timedelta(minutes=105),
-                    chair=officials[rng.randrange(len(officials))] if officials else None,
-                    is_provisional=False,
-                )
-            )
-    sessions = Session.objects.bulk_create(sessions, batch_size=BATCH)
+    parallel = sessions is not None
+    if parallel:
+        sessions = _spread_sessions(rng, meeting, rooms or 10, sessions, officials, prefix, tz)
+    else:
+        sessions = _daily_sessions(rng, meeting, rooms or 4, officials, prefix, tz)
     SessionItem.objects.bulk_create(
         [
             SessionItem(session=session, agenda_item=item, order=order)
@@ -303,16 +407,16 @@ def generate_meeting(*, organizations, participants, days, seed, current=False):
         batch_size=BATCH,
     )
 
-    # Each session is attended by a random share of the participants.
     attendance = []
-    for session in sessions:
-        share = rng.uniform(0.2, 0.5)
-        for participant in participant_rows:
-            if rng.random() < share:
-                attendance.append(Attendance(session=session, participant=participant))
-            if len(attendance) >= BATCH * 5:
-                Attendance.objects.bulk_create(attendance, batch_size=BATCH)
-                attendance = []
+    for row in (
+        _parallel_attendance(rng, sessions, participant_rows)
+        if parallel
+        else _each_session_attendance(rng, sessions, participant_rows)
+    ):
+        attendance.append(row)
+        if len(attendance) >= BATCH * 5:
+            Attendance.objects.bulk_create(attendance, batch_size=BATCH)
+            attendance = []
     Attendance.objects.bulk_create(attendance, batch_size=BATCH)
     data_changed()  # bulk_create sends no signals
     return meeting

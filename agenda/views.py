@@ -7,25 +7,32 @@ functions so that caching and conditional-GET decorators can wrap them.
 
 import datetime
 import functools
+import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Min
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import time_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from delegations.links import listed_participants, private_link
-from delegations.models import Delegation, Meeting
+from delegations.models import Delegation, Meeting, lang_attr
 from meetingsite.caching import cached_page, integer
+from meetingsite.models import DataVersion
 from meetingsite.site import site_url
 
 from . import prose, services
+from .bidi import isolated_html
 from .forms import InscribeForm, ItemFilterForm
 from .ical import programme_calendar
-from .models import AgendaItem, Inscription, Session, SpeakersList
+from .models import AgendaItem, Inscription, Session, SessionItem, SpeakersList
 
 
 def meeting_page(view=None, *, missing_status=404):
@@ -92,6 +99,78 @@ def page_url(url_slug, name, *args):
     return reverse(f"agenda:{name}", args=args)
 
 
+def url_pattern(url_slug, name):
+    """A function pk -> URL of the page ``name`` of one object: one ``reverse`` for the
+    whole list, then string formatting (a ``reverse`` per row was a twentieth of the
+    programme's time)."""
+    marker = 987654321
+    head, tail = page_url(url_slug, name, marker).split(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def programme_sessions(meeting, sessions, *, items=None):
+    """``sessions`` (a queryset of ``meeting``'s) as a list, each session carrying what
+    the programme, the feeds and the JSON show of it, computed once here rather than per
+    row in templates:
+
+    - ``start_iso``/``end_iso`` and ``start_clock``/``end_clock``: its times in the
+      meeting's zone, as ISO 8601 and as the reader's clock ("10:00");
+    - ``kind_label``, ``pending`` (provisional, and the meeting not over yet);
+    - ``entries``: its agenda items in the session's order; ``item_lines``: "Item 3: …";
+    - ``room_name`` and ``chair_line`` ("Chair: …").
+
+    Queries: the sessions, the meeting's agenda items (unless ``items`` gives them) and
+    their (session, item) pairs, whatever the number of sessions.
+    """
+    sessions = list(sessions.select_related("room", "chair"))
+    tz = meeting.tz
+    over = meeting.is_over
+    if items is None:
+        items = AgendaItem.objects.filter(meeting=meeting)
+    items = {item.pk: item for item in items}
+    entries = {}
+    pairs = (
+        SessionItem.objects.filter(session__meeting=meeting)
+        .order_by("session_id", "order")
+        .values_list("session_id", "agenda_item_id")
+    )
+    for session_id, item_id in pairs:
+        # SessionItem.clean keeps other meetings' items out; rows written around it stay
+        # unshown rather than break the page.
+        if item_id in items:
+            entries.setdefault(session_id, []).append(items[item_id])
+    kinds = {value: str(label) for value, label in Session.Kind.choices}
+    clock_format = pgettext("time of day", "H:i")
+    item_line = _("Item %(number)s: %(title)s")
+    chair_line = _("Chair: %(chair)s")
+    clocks, lines = {}, {}
+
+    def clock(value):
+        if value not in clocks:
+            clocks[value] = time_format(value, clock_format)
+        return clocks[value]
+
+    def line(item):
+        if item.pk not in lines:
+            lines[item.pk] = item_line % {"number": item.number, "title": item.title}
+        return lines[item.pk]
+
+    for session in sessions:
+        start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
+        session.start_local, session.end_local = start, end
+        session.start_iso, session.end_iso = start.isoformat(), end.isoformat()
+        session.start_clock, session.end_clock = clock(start), clock(end)
+        session.kind_label = kinds.get(session.kind, session.kind)
+        session.pending = session.is_provisional and not over
+        session.entries = entries.get(session.pk, [])
+        session.item_lines = [line(item) for item in session.entries]
+        session.room_name = session.room.name if session.room else ""
+        session.chair_line = (
+            chair_line % {"chair": session.chair.full_name} if session.chair else ""
+        )
+    return sessions
+
+
 def _meeting_list(request, *, status, none_current):
     context = {
         "meetings": Meeting.objects.published().order_by("-start_date", "title"),
@@ -142,11 +221,70 @@ def home(request, meeting, context):
 
 
 def _by_day(meeting, sessions, *, all_days):
-    """[(date, [sessions])] in date order, dates in the meeting's time zone."""
+    """[(date, [rows])] in date order, dates in the meeting's time zone; ``sessions``
+    as ``session_rows`` returns them."""
     days = {day: [] for day in meeting.days} if all_days else {}
     for session in sessions:
-        days.setdefault(session.local_start.date(), []).append(session)
+        days.setdefault(session["start_local"].date(), []).append(session)
     return sorted(days.items())
+
+
+def session_rows(context, sessions):
+    """The rows of a programme table (includes/_session_table.html): one dict per session
+    of ``programme_sessions``, its values escaped here once. A template looks a dict's
+    keys up at once (a model's attributes only after a failed key lookup) and does not
+    escape safe strings again: a fifth of the table's time, 500 rows a page. Times,
+    labels and titles repeat across rows, so each distinct one is escaped once.
+
+    Each piece of data keeps its own direction (``bidi.isolated_html``: a Latin title in
+    an Arabic page), and a title shown in another language than the page's says so
+    (``title_lang``, `` lang="en"``)."""
+    session_url = url_pattern(context["url_slug"], "session")
+    item_line = conditional_escape(_("Item %(number)s: %(title)s"))
+    chair_line = conditional_escape(_("Chair: %(chair)s"))
+    escaped, lines = {}, {}
+
+    def safe(value):
+        if value not in escaped:
+            escaped[value] = conditional_escape(value)
+        return escaped[value]
+
+    def line(item):
+        if item.pk not in lines:
+            lines[item.pk] = mark_safe(  # noqa: S308 (escaped pieces)
+                item_line % {"number": item.number, "title": isolated_html(item.title)}
+            )
+        return lines[item.pk]
+
+    def facts(session):
+        parts = []
+        if session.room_name:
+            parts.append(format_html("<bdi>{}</bdi>", session.room_name))
+        if session.chair:
+            parts.append(chair_line % {"chair": isolated_html(session.chair.full_name)})
+        return mark_safe(" · ".join(parts))  # noqa: S308 (escaped pieces)
+
+    return [
+        {
+            "pk": session.pk,
+            "kind": safe(session.kind),
+            "is_break": session.kind == Session.Kind.BREAK,
+            "title": safe(session.title),
+            "title_lang": lang_attr(session, "title"),
+            "url": safe(session_url(session.pk)),
+            "start_iso": safe(session.start_iso),
+            "end_iso": safe(session.end_iso),
+            "start_clock": safe(session.start_clock),
+            "end_clock": safe(session.end_clock),
+            # Working sessions are most of the programme: only the other kinds say so.
+            "kind_badge": safe(session.kind_label) if session.kind != Session.Kind.WORKING else "",
+            "pending": session.pending,
+            "item_lines": [line(item) for item in session.entries],
+            "facts": facts(session),
+            "start_local": session.start_local,
+        }
+        for session in sessions
+    ]
 
 
 # An agenda item's number (a PositiveSmallIntegerField); any other value is no filter.
@@ -155,11 +293,12 @@ def _by_day(meeting, sessions, *, all_days):
 def programme(request, meeting, context):
     items = list(AgendaItem.objects.filter(meeting=meeting))
     form = ItemFilterForm(request.GET or None, items=items)
-    sessions = Session.objects.filter(meeting=meeting).for_programme()
+    sessions = Session.objects.filter(meeting=meeting)
     selected = None
     if form.is_valid() and form.cleaned_data["item"] is not None:
         selected = next(item for item in items if item.number == form.cleaned_data["item"])
         sessions = sessions.filter(items__agenda_item=selected)
+    sessions = session_rows(context, programme_sessions(meeting, sessions, items=items))
     context.update(
         form=form,
         selected_item=selected,
@@ -173,11 +312,11 @@ def programme(request, meeting, context):
 def day(request, meeting, context, day):
     if day not in meeting.days:
         raise Http404(_("The meeting does not sit on that day."))
-    sessions = Session.objects.for_programme().on_day(meeting, day)
+    sessions = programme_sessions(meeting, Session.objects.on_day(meeting, day))
     index = meeting.days.index(day)
     context.update(
         day=day,
-        sessions=list(sessions),
+        sessions=session_rows(context, sessions),
         previous_day=meeting.days[index - 1] if index > 0 else None,
         next_day=meeting.days[index + 1] if index + 1 < len(meeting.days) else None,
     )
@@ -195,11 +334,20 @@ def session_detail(request, meeting, context, pk):
     return render(request, "agenda/session.html", context)
 
 
-def _calendar_response(meeting, context, sessions, filename):
-    def url_for(session):
-        return site_url(page_url(context["url_slug"], "session", session.pk))
+def data_changed_at(request):
+    """When the data last changed (the data version's time): the page cache has read it
+    for this request already, unless the cache is off."""
+    version = getattr(request, "_data_version", None) or DataVersion.current()
+    return version[1]
 
-    body = programme_calendar(meeting, sessions, url_for=url_for)
+
+def _calendar_response(request, meeting, context, sessions, filename):
+    session_url = url_pattern(context["url_slug"], "session")
+
+    def url_for(session):
+        return site_url(session_url(session.pk))
+
+    body = programme_calendar(meeting, sessions, url_for=url_for, stamp=data_changed_at(request))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -209,9 +357,11 @@ def _calendar_response(meeting, context, sessions, filename):
 @cached_page(params=(FEED_LANGUAGE_PARAM,))
 @meeting_page
 def session_ics(request, meeting, context, pk):
-    session = _session(meeting, pk)
+    sessions = programme_sessions(meeting, Session.objects.filter(meeting=meeting, pk=pk))
+    if not sessions:  # not this meeting's: the same 404 as the session's page
+        get_object_or_404(Session, meeting=meeting, pk=pk)
     return _calendar_response(
-        meeting, context, [session], f"{meeting.slug}-session-{session.pk}.ics"
+        request, meeting, context, sessions, f"{meeting.slug}-session-{sessions[0].pk}.ics"
     )
 
 
@@ -219,8 +369,8 @@ def session_ics(request, meeting, context, pk):
 @cached_page(params=(FEED_LANGUAGE_PARAM,))
 @meeting_page
 def programme_ics(request, meeting, context):
-    sessions = Session.objects.filter(meeting=meeting).for_programme()
-    return _calendar_response(meeting, context, sessions, f"{meeting.slug}.ics")
+    sessions = programme_sessions(meeting, Session.objects.filter(meeting=meeting))
+    return _calendar_response(request, meeting, context, sessions, f"{meeting.slug}.ics")
 
 
 @feed_language
@@ -228,11 +378,13 @@ def programme_ics(request, meeting, context):
 @meeting_page
 def programme_json(request, meeting, context):
     """The programme for other systems; field names are stable, labels follow the language."""
-    sessions = Session.objects.filter(meeting=meeting).for_programme()
+    sessions = programme_sessions(meeting, Session.objects.filter(meeting=meeting))
 
     def absolute(name, *args):
         return site_url(page_url(context["url_slug"], name, *args))
 
+    session_url = url_pattern(context["url_slug"], "session")
+    session_ics = url_pattern(context["url_slug"], "session_ics")
     data = {
         "language": translation.get_language(),
         "meeting": {
@@ -252,23 +404,32 @@ def programme_json(request, meeting, context):
                 "id": session.pk,
                 "title": session.title,
                 "kind": session.kind,
-                "kind_label": session.get_kind_display(),
-                "starts_at": session.local_start.isoformat(),
-                "ends_at": session.local_end.isoformat(),
-                "room": session.room.name if session.room else None,
+                "kind_label": session.kind_label,
+                "starts_at": session.start_iso,
+                "ends_at": session.end_iso,
+                "room": session.room_name or None,
                 "chair": session.chair.full_name if session.chair else None,
                 "provisional": session.is_provisional,
                 "agenda_items": [
-                    {"number": item.agenda_item.number, "title": item.agenda_item.title}
-                    for item in session.items.all()
+                    {"number": item.number, "title": item.title} for item in session.entries
                 ],
-                "url": absolute("session", session.pk),
-                "ics": absolute("session_ics", session.pk),
+                "url": site_url(session_url(session.pk)),
+                "ics": site_url(session_ics(session.pk)),
             }
             for session in sessions
         ],
     }
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    return HttpResponse(_json_lines(data), content_type="application/json")
+
+
+def _json_lines(data):
+    """``data`` as JSON with each session on a line of its own: still easy to read and
+    to diff, and written by the json module's C encoder (``indent`` makes it fall back
+    to the Python one, two thirds of the feed's time for 500 sessions)."""
+    head = {key: value for key, value in data.items() if key != "sessions"}
+    dumps = functools.partial(json.dumps, ensure_ascii=False)
+    lines = ",\n".join(dumps(session) for session in data["sessions"])
+    return f'{dumps(head)[:-1]}, "sessions": [\n{lines}\n]}}\n'.encode()
 
 
 @cached_page

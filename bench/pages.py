@@ -1,10 +1,10 @@
 """What make bench loads: every public page and feed of the current (generated) meeting,
-and the printable documents of 5,000 participants."""
+the desk's search, and the printed documents of 5,000 participants."""
 
 from django.urls import reverse
 
 from agenda.models import Session
-from delegations.models import Meeting
+from delegations.models import Meeting, Participant
 
 
 def public_pages():
@@ -13,6 +13,7 @@ def public_pages():
     return [
         ("home", reverse("agenda:home")),
         ("programme", reverse("agenda:programme")),
+        ("programme ?item=1", reverse("agenda:programme") + "?item=1"),
         ("day", reverse("agenda:day", args=[meeting.start_date])),
         ("session", reverse("agenda:session", args=[session.pk])),
         ("session.ics", reverse("agenda:session_ics", args=[session.pk])),
@@ -23,9 +24,34 @@ def public_pages():
     ]
 
 
+def desk_searches():
+    """Ten searches a desk types: part of a family name, a whole name, a name without its
+    accents, names in Cyrillic, Arabic and Chinese, an organization's word and acronym, a
+    badge number, and two words at once. Returns (label, desk URL)."""
+    meeting = Meeting.objects.current()
+    session = Session.objects.for_desk(meeting).first()
+    someone = Participant.objects.expected(meeting).select_related("delegation__organization")
+    first = someone.first()
+    queries = [
+        ("prefix", "Nak"),
+        ("family name", "Okonkwo"),
+        ("folded accents", "hoynck"),
+        ("Cyrillic", "Иванова"),
+        ("Arabic", "محمد"),
+        ("Chinese", "王"),
+        ("organization word", "Baltic"),
+        ("acronym", first.delegation.organization.acronym),
+        ("badge number", first.badge_number),
+        ("two words", "Amina Dubois"),
+    ]
+    base = reverse("desk:index")
+    return [(label, base, {"session": session.pk, "q": q}) for label, q in queries]
+
+
 def documents():
-    """(name, format, function producing the bytes) for the printable documents that the
-    benchmark times; the PDFs are laid out synchronously, as the background job does."""
+    """(name, function producing the PDF bytes) for the printed documents that the
+    benchmark times at 5,000 participants, laid out synchronously as the desk's
+    background job does."""
     from agenda import documents as docs
     from agenda import rendering
 
@@ -34,13 +60,10 @@ def documents():
     builders = {
         "list of participants": lambda: docs.ParticipantsList(meeting),
         "sign-in sheet": lambda: docs.SignInSheet(meeting, session=session),
+        "badges": lambda: docs.Badges(meeting),
+        "attendance record": lambda: docs.AttendanceRecord(meeting),
     }
     return [
-        (name, fmt, lambda build=build, render=render: render(build()))
+        (name, lambda build=build: rendering.render_pdf(build()))
         for name, build in builders.items()
-        for fmt, render in (
-            ("html", lambda d: rendering.render_html(d).encode()),
-            ("csv", rendering.render_csv),
-            ("pdf", rendering.render_pdf),
-        )
     ]

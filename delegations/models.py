@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -54,6 +55,28 @@ def translated_value(instance, field, language_code):
         if value is not None and str(value).strip():
             return value, lang
     return "", None
+
+
+def lang_attr(instance, field):
+    """`` lang="en"`` when the page shows ``instance``'s ``field`` in another language than
+    the page's own, else nothing: put it inside the element that holds the value, so that
+    screen readers and fonts switch for that text alone.
+
+    ``<h1{{ session|lang_attr:"title" }}>{{ session.title }}</h1>`` gives
+    ``<h1 lang="en">Lunch break</h1>`` on a French page while the session's French title is
+    empty, and ``<h1>Pause déjeuner</h1>`` once it is filled. The language named is the
+    one whose text is shown: English first, else the first other language that has the
+    text (settings.MODELTRANSLATION_FALLBACK_LANGUAGES). For a field of a translated model
+    (delegations/translation.py, agenda/translation.py); it reads the loaded columns and
+    makes no query.
+    """
+    if instance is None:
+        return ""
+    page = (get_language() or settings.LANGUAGE_CODE).lower()
+    _text, shown = translated_value(instance, field, page)
+    if shown is None or shown in (page, page.split("-")[0]):
+        return ""
+    return format_html(' lang="{}"', shown)
 
 
 @cache
@@ -614,11 +637,16 @@ class ParticipantQuerySet(models.QuerySet):
         number, whatever the accents and case ("hoynck" finds Höynck)."""
         participants = self
         for term in fold(query).split():
+            # Each side a subquery of its own table: the names go through a trigram index
+            # on PostgreSQL (migration 0004), the organizations (a few hundred) are
+            # matched once each rather than once per participant.
+            officials = Official.objects.filter(sort_key__contains=term).values("pk")
+            organizations = Organization.objects.filter(
+                Q(sort_name__icontains=term) | Q(name__icontains=term) | Q(acronym__iexact=term)
+            ).values("pk")
             participants = participants.filter(
-                Q(official__sort_key__contains=term)
-                | Q(delegation__organization__sort_name__icontains=term)
-                | Q(delegation__organization__name__icontains=term)
-                | Q(delegation__organization__acronym__iexact=term)
+                Q(official__in=officials)
+                | Q(delegation__organization__in=organizations)
                 | Q(badge_number__iexact=term)
             )
         return participants

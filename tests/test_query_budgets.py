@@ -16,11 +16,11 @@ pytestmark = pytest.mark.django_db
 BUDGETS = {
     "home": 8,  # before the meeting: the next session is looked up
     "programme": 5,
-    "day": 4,
+    "day": 5,  # the sessions, the agenda items, which session takes which
     "session": 4,
-    "session.ics": 4,
-    "agenda.ics": 4,
-    "agenda.json": 4,
+    "session.ics": 5,
+    "agenda.ics": 5,
+    "agenda.json": 5,
     "participants": 4,
     "background": 2,
     "desk": 10,

@@ -2,13 +2,11 @@
 the reader's language."""
 
 from django import template
-from django.conf import settings
 from django.utils.formats import time_format
-from django.utils.html import format_html
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import pgettext
 
 from agenda.views import page_url
-from delegations.models import translated_value
+from delegations.models import lang_attr
 from meetingsite.dates import format_long_date
 
 register = template.Library()
@@ -39,24 +37,5 @@ def meeting_url(context, name, *args):
     return page_url(context.get("url_slug"), name, *args)
 
 
-@register.filter
-def lang_attr(instance, field):
-    """`` lang="en"`` when the page shows ``instance``'s ``field`` in another language than
-    the page's own, else nothing: put it inside the element that holds the value, so that
-    screen readers and fonts switch for that text alone.
-
-    ``<h1{{ session|lang_attr:"title" }}>{{ session.title }}</h1>`` gives
-    ``<h1 lang="en">Lunch break</h1>`` on a French page while the session's French title is
-    empty, and ``<h1>Pause déjeuner</h1>`` once it is filled. The language named is the
-    one whose text is shown: English first, else the first other language that has the
-    text (settings.MODELTRANSLATION_FALLBACK_LANGUAGES). For a field of a translated model
-    (delegations/translation.py, agenda/translation.py); it reads the loaded columns and
-    makes no query.
-    """
-    if instance is None:
-        return ""
-    page = (get_language() or settings.LANGUAGE_CODE).lower()
-    _text, shown = translated_value(instance, field, page)
-    if shown is None or shown in (page, page.split("-")[0]):
-        return ""
-    return format_html(' lang="{}"', shown)
+# `` lang="en"`` on an element whose value fell back to another language (delegations.models).
+register.filter("lang_attr", lang_attr)
