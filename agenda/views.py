@@ -24,8 +24,7 @@ from django.utils.translation import pgettext
 
 from delegations.links import listed_participants, private_link
 from delegations.models import Delegation, Meeting, lang_attr
-from meetingsite.caching import cached_page, integer
-from meetingsite.models import DataVersion
+from meetingsite.caching import cached_page, integer, page_versions
 from meetingsite.site import site_url
 
 from . import prose, services
@@ -334,10 +333,11 @@ def session_detail(request, meeting, context, pk):
     return render(request, "agenda/session.html", context)
 
 
-def data_changed_at(request):
-    """When the data last changed (the data version's time): the page cache has read it
-    for this request already, unless the cache is off."""
-    version = getattr(request, "_data_version", None) or DataVersion.current()
+def data_changed_at(request, meeting):
+    """When the data the meeting's pages show last changed (the later of the global and
+    the meeting's version): the page cache has read it for this request already, unless
+    the cache is off."""
+    version = getattr(request, "_data_version", None) or page_versions(meeting.slug)
     return version[1]
 
 
@@ -347,7 +347,9 @@ def _calendar_response(request, meeting, context, sessions, filename):
     def url_for(session):
         return site_url(session_url(session.pk))
 
-    body = programme_calendar(meeting, sessions, url_for=url_for, stamp=data_changed_at(request))
+    body = programme_calendar(
+        meeting, sessions, url_for=url_for, stamp=data_changed_at(request, meeting)
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

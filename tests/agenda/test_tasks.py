@@ -15,7 +15,7 @@ from kombu.exceptions import OperationalError
 from agenda import documents, rendering, tasks
 from agenda.models import Session
 from delegations.models import Delegation, Meeting, Participant
-from meetingsite.models import PdfJob
+from meetingsite.models import PdfJob, StoredFile
 from tests.agenda.desk_data import build_meeting
 from tests.agenda.test_documents import A4, in_order, pdf_pages
 from tests.factories import OfficialFactory, ParticipantFactory
@@ -77,7 +77,9 @@ def test_without_a_broker_a_long_pdf_is_made_at_once_and_kept_in_the_storage(
     )
     assert (job.rows, job.error, job.file_name) == (4, "", f"documents/{key}.pdf")
     assert default_storage.open(job.file_name).read() == response.content
-    assert [path.name for path in background.iterdir()] == [f"{key}.pdf"]
+    # In the shared storage (the database), not on this host's disk.
+    assert list(StoredFile.objects.values_list("name", flat=True)) == [job.file_name]
+    assert not background.exists() or not any(background.iterdir())
     # Asked again, it is read from the storage, not made again.
     again = desk_client.get(URL, {"format": "pdf"})
     assert again.content == response.content
@@ -193,7 +195,7 @@ def test_a_failed_pdf_says_so_and_can_be_tried_again(
     retried = desk_client.get(URL, {"format": "pdf", "retry": "1"})
     assert retried["Content-Type"] == "application/pdf"
     assert (PdfJob.objects.get().state, PdfJob.objects.get().error) == (State.DONE, "")
-    assert [path.suffix for path in background.iterdir()] == [".pdf"]
+    assert [name[-4:] for name in StoredFile.objects.values_list("name", flat=True)] == [".pdf"]
 
 
 def test_a_broker_that_cannot_be_reached_fails_the_job_with_a_clear_message(
