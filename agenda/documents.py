@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from delegations.models import Delegation, Participant
-from meetingsite.dates import format_date_time
+from meetingsite.dates import date_time_separator, format_date_time
 
 from .bidi import isolate, isolated_html
 from .models import AgendaItem, Attendance, ParticipantListVersion, Session, SpeakersList
@@ -221,9 +221,11 @@ def session_line(session, wrap=plain):
     """ "Session 1 — Thursday, 15 February 1996, 10:00–12:00, Conference Room 4"; ``wrap``
     isolates each piece, so that on Arabic paper each keeps its place and its own order."""
     start, end = session.local_start, session.local_end
-    room = f", {wrap(session.room)}" if session.room_id else ""
+    # The language's own comma between the pieces (CLDR's, "، " in Arabic), not ", ".
+    separator = date_time_separator()
+    room = f"{separator}{wrap(session.room)}" if session.room_id else ""
     return (
-        f"{wrap(session.title)} — {wrap(long_date(start))}, "
+        f"{wrap(session.title)} — {wrap(long_date(start))}{separator}"
         f"{wrap(f'{clock(start)}–{clock(end)}')}{room}"
     )
 
