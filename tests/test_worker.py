@@ -11,6 +11,7 @@ import kombu.pools
 import pytest
 import redis
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import connection
 
 from agenda import tasks
@@ -54,8 +55,12 @@ def broker():
 
 @pytest.fixture
 def worker(broker, settings, tmp_path):
-    """``celery -A meetingsite worker`` on the test's database and MEDIA_ROOT."""
-    settings.MEDIA_ROOT = tmp_path
+    """``celery -A meetingsite worker`` on the test's database, on a host of its own: its
+    MEDIA_ROOT is not the web process's (the test's), as on two machines."""
+    settings.MEDIA_ROOT = tmp_path / "web-host"
+    settings.MEDIA_ROOT.mkdir()
+    worker_media = tmp_path / "worker-host"
+    worker_media.mkdir()
     params = connection.settings_dict
     url = f"postgres://{params['USER']}@{params['HOST']}:{params['PORT'] or 5432}/{params['NAME']}"
     env = {
@@ -64,7 +69,7 @@ def worker(broker, settings, tmp_path):
         "DJANGO_SETTINGS_MODULE": "meetingsite.settings",
         "DEBUG": "true",
         "CELERY_BROKER_URL": broker,
-        "MEDIA_ROOT": str(tmp_path),
+        "MEDIA_ROOT": str(worker_media),
     }
     log = tmp_path / "worker.log"
     with log.open("w") as output:
@@ -87,14 +92,15 @@ def worker(broker, settings, tmp_path):
             stdout=output,
             stderr=subprocess.STDOUT,
         )
-    yield log
+    yield log, worker_media
     process.terminate()
     process.wait(timeout=60)
 
 
 def test_a_long_pdf_is_made_by_a_worker_and_delivered_through_the_progress_page(
-    client, desk_user, worker, monkeypatch
+    client, desk_user, worker, monkeypatch, settings
 ):
+    log, worker_media = worker
     monkeypatch.setattr(tasks, "INLINE_PDF_ROWS", 2)
     build_meeting(delegations=3, members=2, sessions=1)
     client.force_login(desk_user)
@@ -113,13 +119,16 @@ def test_a_long_pdf_is_made_by_a_worker_and_delivered_through_the_progress_page(
         progress_pages += 1
         time.sleep(0.5)
 
-    assert response.status_code == 200, worker.read_text()
+    assert response.status_code == 200, log.read_text()
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     [job] = PdfJob.objects.all()
     assert (job.state, job.error) == (PdfJob.State.DONE, "")
     assert job.started_at is not None and job.finished_at >= job.started_at
     # The worker made it: its log names the task and the job's own task id.
-    assert f"agenda.render_document_pdf[{job.task_id}]" in worker.read_text()
-    assert (settings.MEDIA_ROOT / job.file_name).read_bytes() == response.content
+    assert f"agenda.render_document_pdf[{job.task_id}]" in log.read_text()
+    # Made on the worker's host, served by the web's: through the shared storage (the
+    # database), with nothing on either host's disk.
+    assert default_storage.open(job.file_name).read() == response.content
+    assert list(worker_media.rglob("*")) == list(settings.MEDIA_ROOT.rglob("*")) == []
     assert progress_pages >= 1
