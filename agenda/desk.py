@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from delegations.groups import REGISTRATION_DESK  # noqa: F401 (tests and bench import it here)
 from delegations.models import Credentials, Delegation, Meeting, Participant
 from delegations.views import credentials_response
+from meetingsite.dates import date_time_separator
 
 from . import documents, rendering, tasks
 from .models import AgendaItem, Attendance, ParticipantListVersion, Session
@@ -75,6 +76,7 @@ def session_choices(meeting, sessions, chosen):
     large one), and formatting them in the template was most of the desk's time."""
     tz = meeting.tz
     dates, clocks = {}, {}
+    separator = date_time_separator()  # CLDR's: ", " in English, "، " in Arabic
 
     def day(value):
         if value.date() not in dates:
@@ -89,7 +91,7 @@ def session_choices(meeting, sessions, chosen):
     choices = []
     for session in sessions:
         start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
-        label = f"{day(start)}, {clock(start)}–{clock(end)} · {session.title}"
+        label = f"{day(start)}{separator}{clock(start)}–{clock(end)} · {session.title}"
         choices.append({"pk": session.pk, "label": label, "selected": session == chosen})
     return choices
 

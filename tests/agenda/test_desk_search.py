@@ -84,3 +84,15 @@ def test_session_picker_lists_every_session_at_local_time(desk_client, generated
     assert options[0][2] == (
         f"{start:%a} {start.day} {start:%b}, {start:%H:%M}–{end:%H:%M} · {first.title}"
     )
+
+
+def test_session_picker_joins_date_and_time_with_the_languages_comma(desk_client, generated):
+    first = Session.objects.for_desk(generated).first()
+    response = desk_client.get(reverse("desk:index"), HTTP_ACCEPT_LANGUAGE="ar")
+    label = re.search(
+        rf'<option value="{first.pk}"[^>]*>([^<]*)</option>', response.content.decode()
+    )
+    start = first.local_start
+    # CLDR's Arabic comma, never a Latin one, between the date and the time.
+    assert f"، {start:%H:%M}–" in label.group(1)
+    assert ", " not in label.group(1).split(" · ")[0]
