@@ -1,4 +1,5 @@
 import datetime
+import importlib
 
 import pytest
 from django.contrib.auth.models import Group
@@ -100,3 +101,29 @@ def commit_hooks_at_once(monkeypatch):
             queue_on_commit(func, using=using, robust=robust)
 
     monkeypatch.setattr(transaction, "on_commit", on_commit)
+
+
+# The data migrations that make the staff groups and their permissions.
+GROUP_MIGRATIONS = [
+    ("delegations.migrations.0002_secretariat_group", "create_group"),
+    ("agenda.migrations.0002_staff_groups", "create_groups"),
+    ("meetingsite.migrations.0002_data_version_and_login_locks", "grant"),
+    ("meetingsite.migrations.0003_desk_accounts", "grant"),
+]
+
+
+@pytest.fixture
+def staff_groups(transactional_db):
+    """The groups the migrations create, made again with the migrations' own code: a
+    transactional test before this one may have flushed them."""
+    from django.apps import apps
+
+    # The migrations mark their app's models module as loaded, true already here: put
+    # back what they change.
+    loaded = {config.label: config.models_module for config in apps.get_app_configs()}
+    try:
+        for module, function in GROUP_MIGRATIONS:
+            getattr(importlib.import_module(module), function)(apps, None)
+    finally:
+        for config in apps.get_app_configs():
+            config.models_module = loaded[config.label]

@@ -94,7 +94,7 @@ def csrf_token(page):
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
 
-def test_a_file_sent_through_one_host_is_downloaded_through_the_other(hosts):
+def test_a_file_sent_through_one_host_is_downloaded_through_the_other(staff_groups, hosts):
     (first, second), media_roots = hosts
     meeting, _ = seed_meeting()
     delegation = Delegation.objects.filter(meeting=meeting).order_by("pk").first()

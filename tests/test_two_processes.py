@@ -116,10 +116,15 @@ def test_a_change_through_one_process_is_served_by_the_other(app_processes):
         f"/admin/delegations/official/{official.pk}/change/",
         {
             "organization": official.organization_id,
-            "honorific": official.honorific,
+            # The admin edits every language of the honorific and the position at once.
+            **{
+                f"{field}_{code}": getattr(official, f"{field}_{code}") or ""
+                for field in ("honorific", "position")
+                for code in ("en", "fr", "es", "ru", "zh_hans", "ar")
+            },
             "given_name": official.given_name,
             "family_name": official.family_name,
-            "position": "Chairman of the Executive Committee",
+            "position_en": "Chairman of the Executive Committee",
             "country": "",
             "email": "",
             "phone": "",

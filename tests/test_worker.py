@@ -98,7 +98,7 @@ def worker(broker, settings, tmp_path):
 
 
 def test_a_long_pdf_is_made_by_a_worker_and_delivered_through_the_progress_page(
-    client, desk_user, worker, monkeypatch, settings
+    client, staff_groups, desk_user, worker, monkeypatch, settings
 ):
     log, worker_media = worker
     monkeypatch.setattr(tasks, "INLINE_PDF_ROWS", 2)

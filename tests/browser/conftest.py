@@ -5,7 +5,6 @@ Playwright cannot download its own browser here, so it launches /usr/bin/chromiu
 set (as CI does), when they fail instead.
 """
 
-import importlib
 import os
 from pathlib import Path
 
@@ -79,31 +78,6 @@ def phone(browser):
 
 
 # The data migrations that create the staff groups and their permissions, in order.
-GROUP_MIGRATIONS = [
-    ("delegations.migrations.0002_secretariat_group", "create_group"),
-    ("agenda.migrations.0002_staff_groups", "create_groups"),
-    ("meetingsite.migrations.0002_data_version_and_login_locks", "grant"),
-    ("meetingsite.migrations.0003_desk_accounts", "grant"),
-]
-
-
-@pytest.fixture
-def staff_groups(transactional_db):
-    """The groups the migrations create, made again with the migrations' own code: a
-    transactional test before this one may have flushed them."""
-    from django.apps import apps
-
-    # The migrations mark their app's models module as loaded, true already here: put
-    # back what they change.
-    loaded = {config.label: config.models_module for config in apps.get_app_configs()}
-    try:
-        for module, function in GROUP_MIGRATIONS:
-            getattr(importlib.import_module(module), function)(apps, None)
-    finally:
-        for config in apps.get_app_configs():
-            config.models_module = loaded[config.label]
-
-
 @pytest.fixture
 def site(live_server):
     """The live server's URL, serving the 1996 meeting."""
