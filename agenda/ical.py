@@ -80,15 +80,15 @@ def session_location(session, meeting=None):
 
 def session_description(session, *, url, pending, labels=None):
     """The event's description of a session as ``views.programme_sessions`` returns it
-    (``entries``: its agenda items in order); ``labels`` (from ``Labels``) saves looking
-    up the same translations for every session of a feed."""
+    (``item_titles``: its agenda items in order; ``chair_name``); ``labels`` (from
+    ``Labels``) saves looking up the same translations for every session of a feed."""
     labels = labels or Labels()
     lines = [labels.kind(session.kind)]
-    items = [str(item) for item in session.entries]
+    items = [f"{number}. {title}" for number, title in session.item_titles]
     if items:
         lines.append(labels.items % {"items": "; ".join(items)})
     if session.chair:
-        lines.append(labels.chair % {"chair": session.chair.full_name})
+        lines.append(labels.chair % {"chair": session.chair_name})
     if pending:
         lines.append(labels.provisional)
     if session.notes:
@@ -134,7 +134,7 @@ def session_event(session, *, url, stamp, meeting, labels=None):
     ]
     description = session_description(session, url=url, pending=pending, labels=labels)
     lines.append(f"DESCRIPTION:{text(description)}")
-    location = session_location(session, meeting)
+    location = session.location
     if location:
         lines.append(f"LOCATION:{text(location)}")
     if pending:

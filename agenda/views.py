@@ -30,7 +30,7 @@ from meetingsite.site import site_url
 from . import prose, services
 from .bidi import isolated_html
 from .forms import InscribeForm, ItemFilterForm
-from .ical import programme_calendar
+from .ical import programme_calendar, session_location
 from .models import AgendaItem, Inscription, Session, SessionItem, SpeakersList
 
 
@@ -116,7 +116,8 @@ def programme_sessions(meeting, sessions, *, items=None):
       meeting's zone, as ISO 8601 and as the reader's clock ("10:00");
     - ``kind_label``, ``pending`` (provisional, and the meeting not over yet);
     - ``entries``: its agenda items in the session's order; ``item_lines``: "Item 3: …";
-    - ``room_name`` and ``chair_line`` ("Chair: …").
+    - ``item_titles``: (number, title) of each; ``room_name``, ``location`` (as the
+      calendar writes it), ``chair_name`` and ``chair_line`` ("Chair: …").
 
     Queries: the sessions, the meeting's agenda items (unless ``items`` gives them) and
     their (session, item) pairs, whatever the number of sessions.
@@ -149,10 +150,30 @@ def programme_sessions(meeting, sessions, *, items=None):
             clocks[value] = time_format(value, clock_format)
         return clocks[value]
 
+    # Each translated text read once per room, chair and agenda item, not once per session:
+    # a translated field's every read resolves the active language and its fallbacks.
+    titles, rooms, chairs = {}, {}, {}
+
+    def title(item):
+        if item.pk not in titles:
+            titles[item.pk] = item.title
+        return titles[item.pk]
+
     def line(item):
         if item.pk not in lines:
-            lines[item.pk] = item_line % {"number": item.number, "title": item.title}
+            lines[item.pk] = item_line % {"number": item.number, "title": title(item)}
         return lines[item.pk]
+
+    def room(session):
+        if session.room_id not in rooms:
+            name = session.room.name if session.room else ""
+            rooms[session.room_id] = (name, session_location(session, meeting))
+        return rooms[session.room_id]
+
+    def chair(session):
+        if session.chair_id not in chairs:
+            chairs[session.chair_id] = session.chair.full_name if session.chair else ""
+        return chairs[session.chair_id]
 
     for session in sessions:
         start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
@@ -163,10 +184,10 @@ def programme_sessions(meeting, sessions, *, items=None):
         session.pending = session.is_provisional and not over
         session.entries = entries.get(session.pk, [])
         session.item_lines = [line(item) for item in session.entries]
-        session.room_name = session.room.name if session.room else ""
-        session.chair_line = (
-            chair_line % {"chair": session.chair.full_name} if session.chair else ""
-        )
+        session.item_titles = [(item.number, title(item)) for item in session.entries]
+        session.room_name, session.location = room(session)
+        session.chair_name = chair(session)
+        session.chair_line = chair_line % {"chair": session.chair_name} if session.chair else ""
     return sessions
 
 
@@ -260,7 +281,7 @@ def session_rows(context, sessions):
         if session.room_name:
             parts.append(format_html("<bdi>{}</bdi>", session.room_name))
         if session.chair:
-            parts.append(chair_line % {"chair": isolated_html(session.chair.full_name)})
+            parts.append(chair_line % {"chair": isolated_html(session.chair_name)})
         return mark_safe(" · ".join(parts))  # noqa: S308 (escaped pieces)
 
     return [
@@ -410,10 +431,10 @@ def programme_json(request, meeting, context):
                 "starts_at": session.start_iso,
                 "ends_at": session.end_iso,
                 "room": session.room_name or None,
-                "chair": session.chair.full_name if session.chair else None,
+                "chair": session.chair_name or None,
                 "provisional": session.is_provisional,
                 "agenda_items": [
-                    {"number": item.number, "title": item.title} for item in session.entries
+                    {"number": number, "title": title} for number, title in session.item_titles
                 ],
                 "url": site_url(session_url(session.pk)),
                 "ics": site_url(session_ics(session.pk)),
