@@ -9,14 +9,13 @@ import os
 import subprocess
 import sys
 import textwrap
-import time
 import urllib.request
 
 import pytest
 from django.conf import settings
 
+from tests.app_processes import start_app, stop
 from tests.test_backups import database_urls, run  # noqa: F401  (a fixture and a helper)
-from tests.test_two_processes import free_port
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -99,40 +98,9 @@ def app_process(database_urls):  # noqa: F811
     source, _ = database_urls
     run(["manage.py", "migrate", "--noinput"], source)
     run(["manage.py", "seed_meeting"], source)
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": source,
-        "DJANGO_SETTINGS_MODULE": "meetingsite.settings",
-        "DEBUG": "true",
-        "PAGE_CACHE": "true",
-        "ALLOWED_HOSTS": "127.0.0.1",
-    }
-    env.pop("REDIS_URL", None)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "meetingsite.wsgi",
-            "--workers=1",
-            f"--bind=127.0.0.1:{port}",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
+    process, base = start_app(source, PAGE_CACHE="true", ALLOWED_HOSTS="127.0.0.1")
     yield source, base
-    process.terminate()
-    process.wait(timeout=10)
+    stop(process)
 
 
 def test_no_page_cached_before_a_restore_is_served_after_it(app_process, tmp_path):

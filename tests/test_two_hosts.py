@@ -2,17 +2,12 @@
 through the other, byte for byte, although each has its own MEDIA_ROOT."""
 
 import http.cookiejar
-import os
 import re
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 import uuid
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import Group
@@ -23,7 +18,7 @@ from delegations import services
 from delegations.groups import SECRETARIAT
 from delegations.models import Credentials, Delegation
 from meetingsite.models import StoredFile
-from tests.test_two_processes import free_port
+from tests.app_processes import shared_database_url, start_app, stop
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -39,49 +34,16 @@ CONTENT = b"%PDF-1.4\n" + bytes(range(256)) * 4000 + b"\n%%EOF\n"
 
 @pytest.fixture
 def hosts(tmp_path):
-    params = connection.settings_dict
-    url = f"postgres://{params['USER']}@{params['HOST']}:{params['PORT'] or 5432}/{params['NAME']}"
-    processes, bases = [], []
+    processes, bases, media_roots = [], [], []
     for n in range(2):
         media = tmp_path / f"host{n}-media"
         media.mkdir()
-        env = {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DJANGO_SETTINGS_MODULE": "meetingsite.settings",
-            "DEBUG": "true",
-            "MEDIA_ROOT": str(media),
-        }
-        env.pop("REDIS_URL", None)
-        port = free_port()
-        processes.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "meetingsite.wsgi",
-                    "--workers=1",
-                    f"--bind=127.0.0.1:{port}",
-                ],
-                cwd=settings.BASE_DIR,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )
-        bases.append(f"http://127.0.0.1:{port}")
-    for base in bases:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-    yield bases, [tmp_path / f"host{n}-media" for n in range(2)]
-    for process in processes:
-        process.terminate()
-        process.wait(timeout=10)
+        process, base = start_app(shared_database_url(), MEDIA_ROOT=str(media))
+        processes.append(process)
+        bases.append(base)
+        media_roots.append(media)
+    yield bases, media_roots
+    stop(*processes)
 
 
 def browser():

@@ -2,23 +2,18 @@
 the other on the next request, although each caches pages in its own memory."""
 
 import http.cookiejar
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
 import urllib.request
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
 from agenda.seed import seed_meeting
 from delegations.models import Official
+from tests.app_processes import shared_database_url, start_app, stop
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -29,54 +24,14 @@ pytestmark = [
 ]
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def app_processes():
-    params = connection.settings_dict
-    url = f"postgres://{params['USER']}@{params['HOST']}:{params['PORT'] or 5432}/{params['NAME']}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DJANGO_SETTINGS_MODULE": "meetingsite.settings",
-        "DEBUG": "true",
-        "PAGE_CACHE": "true",
-    }
-    env.pop("REDIS_URL", None)
-    ports = [free_port(), free_port()]
-    processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "meetingsite.wsgi",
-                "--workers=1",
-                f"--bind=127.0.0.1:{port}",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for port in ports
-    ]
-    bases = [f"http://127.0.0.1:{port}" for port in ports]
-    for base in bases:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-    yield bases
-    for process in processes:
-        process.terminate()
-        process.wait(timeout=10)
+    url = shared_database_url()
+    (first, first_base), (second, second_base) = (
+        start_app(url, PAGE_CACHE="true") for _ in range(2)
+    )
+    yield [first_base, second_base]
+    stop(first, second)
 
 
 def test_a_change_through_one_process_is_served_by_the_other(app_processes):

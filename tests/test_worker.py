@@ -18,6 +18,7 @@ from agenda import tasks
 from meetingsite.celery import app as celery_app
 from meetingsite.models import PdfJob
 from tests.agenda.desk_data import build_meeting
+from tests.app_processes import shared_database_url
 
 BROKER = "redis://127.0.0.1:6379/2"
 DEADLINE_SECONDS = 180  # A bound on a broken worker, not a measure: the PDF takes seconds.
@@ -61,8 +62,7 @@ def worker(broker, settings, tmp_path):
     settings.MEDIA_ROOT.mkdir()
     worker_media = tmp_path / "worker-host"
     worker_media.mkdir()
-    params = connection.settings_dict
-    url = f"postgres://{params['USER']}@{params['HOST']}:{params['PORT'] or 5432}/{params['NAME']}"
+    url = shared_database_url()
     env = {
         **os.environ,
         "DATABASE_URL": url,
