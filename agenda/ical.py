@@ -68,16 +68,6 @@ def session_uid(session):
     return f"session-{session.pk}@{UID_DOMAIN}"
 
 
-def session_location(session, meeting=None):
-    meeting = meeting or session.meeting
-    parts = [session.room.name if session.room else ""]
-    if session.room and session.room.location:
-        parts.append(session.room.location)
-    else:
-        parts += [meeting.venue, meeting.city]
-    return ", ".join(part for part in parts if part)
-
-
 def session_description(session, *, url, pending, labels=None):
     """The event's description of a session as ``views.programme_sessions`` returns it
     (``item_titles``: its agenda items in order; ``chair_name``); ``labels`` (from

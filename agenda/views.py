@@ -16,22 +16,21 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import time_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from delegations.links import listed_participants, private_link
-from delegations.models import Delegation, Meeting, lang_attr
+from delegations.models import Delegation, Meeting, lang_attribute
 from meetingsite.caching import cached_page, integer, page_versions
 from meetingsite.site import site_url
 
 from . import prose, services
 from .bidi import isolated_html
 from .forms import InscribeForm, ItemFilterForm
-from .ical import programme_calendar, session_location
-from .models import AgendaItem, Inscription, Session, SessionItem, SpeakersList
+from .ical import programme_calendar
+from .models import AgendaItem, Inscription, Session, SpeakersList
+from .programme import programme_sessions
 
 
 def meeting_page(view=None, *, missing_status=404):
@@ -105,90 +104,6 @@ def url_pattern(url_slug, name):
     marker = 987654321
     head, tail = page_url(url_slug, name, marker).split(str(marker))
     return lambda pk: f"{head}{pk}{tail}"
-
-
-def programme_sessions(meeting, sessions, *, items=None):
-    """``sessions`` (a queryset of ``meeting``'s) as a list, each session carrying what
-    the programme, the feeds and the JSON show of it, computed once here rather than per
-    row in templates:
-
-    - ``start_iso``/``end_iso`` and ``start_clock``/``end_clock``: its times in the
-      meeting's zone, as ISO 8601 and as the reader's clock ("10:00");
-    - ``kind_label``, ``pending`` (provisional, and the meeting not over yet);
-    - ``entries``: its agenda items in the session's order; ``item_lines``: "Item 3: …";
-    - ``item_titles``: (number, title) of each; ``room_name``, ``location`` (as the
-      calendar writes it), ``chair_name`` and ``chair_line`` ("Chair: …").
-
-    Queries: the sessions, the meeting's agenda items (unless ``items`` gives them) and
-    their (session, item) pairs, whatever the number of sessions.
-    """
-    sessions = list(sessions.select_related("room", "chair"))
-    tz = meeting.tz
-    over = meeting.is_over
-    if items is None:
-        items = AgendaItem.objects.filter(meeting=meeting)
-    items = {item.pk: item for item in items}
-    entries = {}
-    pairs = (
-        SessionItem.objects.filter(session__meeting=meeting)
-        .order_by("session_id", "order")
-        .values_list("session_id", "agenda_item_id")
-    )
-    for session_id, item_id in pairs:
-        # SessionItem.clean keeps other meetings' items out; rows written around it stay
-        # unshown rather than break the page.
-        if item_id in items:
-            entries.setdefault(session_id, []).append(items[item_id])
-    kinds = {value: str(label) for value, label in Session.Kind.choices}
-    clock_format = pgettext("time of day", "H:i")
-    item_line = _("Item %(number)s: %(title)s")
-    chair_line = _("Chair: %(chair)s")
-    clocks, lines = {}, {}
-
-    def clock(value):
-        if value not in clocks:
-            clocks[value] = time_format(value, clock_format)
-        return clocks[value]
-
-    # Each translated text read once per room, chair and agenda item, not once per session:
-    # a translated field's every read resolves the active language and its fallbacks.
-    titles, rooms, chairs = {}, {}, {}
-
-    def title(item):
-        if item.pk not in titles:
-            titles[item.pk] = item.title
-        return titles[item.pk]
-
-    def line(item):
-        if item.pk not in lines:
-            lines[item.pk] = item_line % {"number": item.number, "title": title(item)}
-        return lines[item.pk]
-
-    def room(session):
-        if session.room_id not in rooms:
-            name = session.room.name if session.room else ""
-            rooms[session.room_id] = (name, session_location(session, meeting))
-        return rooms[session.room_id]
-
-    def chair(session):
-        if session.chair_id not in chairs:
-            chairs[session.chair_id] = session.chair.full_name if session.chair else ""
-        return chairs[session.chair_id]
-
-    for session in sessions:
-        start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
-        session.start_local, session.end_local = start, end
-        session.start_iso, session.end_iso = start.isoformat(), end.isoformat()
-        session.start_clock, session.end_clock = clock(start), clock(end)
-        session.kind_label = kinds.get(session.kind, session.kind)
-        session.pending = session.is_provisional and not over
-        session.entries = entries.get(session.pk, [])
-        session.item_lines = [line(item) for item in session.entries]
-        session.item_titles = [(item.number, title(item)) for item in session.entries]
-        session.room_name, session.location = room(session)
-        session.chair_name = chair(session)
-        session.chair_line = chair_line % {"chair": session.chair_name} if session.chair else ""
-    return sessions
 
 
 def _meeting_list(request, *, status, none_current):
@@ -290,7 +205,7 @@ def session_rows(context, sessions):
             "kind": safe(session.kind),
             "is_break": session.kind == Session.Kind.BREAK,
             "title": safe(session.title),
-            "title_lang": lang_attr(session, "title"),
+            "title_lang": lang_attribute(session.title_language),
             "url": safe(session_url(session.pk)),
             "start_iso": safe(session.start_iso),
             "end_iso": safe(session.end_iso),

@@ -40,6 +40,31 @@ def translation_languages():
     return settings.MODELTRANSLATION_LANGUAGES
 
 
+def column(field, language):
+    """The column holding ``field`` in ``language``: ``title_zh_hans`` for "zh-hans"."""
+    return f"{field}_{language.replace('-', '_')}"
+
+
+def language_order(language_code=None):
+    """The languages whose text a reader of ``language_code`` is shown, the first one that
+    has the text winning: that language, then English, then the others (as
+    settings.MODELTRANSLATION_FALLBACK_LANGUAGES say). A language the meeting's words are
+    not kept in reads English first."""
+    code = (language_code or settings.LANGUAGE_CODE).lower()
+    languages = translation_languages()
+    wanted = code if code in languages else code.split("-")[0]
+    return [*((wanted,) if wanted in languages else ()), *(x for x in languages if x != wanted)]
+
+
+def first_translation(values):
+    """The first of ``values`` ((language, text) pairs, in ``language_order``) whose text
+    is not blank: ``(text, language)``, or ``("", None)`` when none has one."""
+    for language, value in values:
+        if value is not None and str(value).strip():
+            return value, language
+    return "", None
+
+
 def translated_value(instance, field, language_code):
     """``instance``'s ``field`` as shown to a reader of ``language_code``, and the
     language it is in: that language's text, or else English, or else the first other
@@ -47,14 +72,19 @@ def translated_value(instance, field, language_code):
 
     Returns ``(text, language)``; ``language`` is None when no language has the text.
     """
-    code = (language_code or settings.LANGUAGE_CODE).lower()
-    wanted = code if code in translation_languages() else code.split("-")[0]
-    order = [wanted, *(lang for lang in translation_languages() if lang != wanted)]
-    for lang in order:
-        value = getattr(instance, f"{field}_{lang.replace('-', '_')}", None)
-        if value is not None and str(value).strip():
-            return value, lang
-    return "", None
+    return first_translation(
+        (lang, getattr(instance, column(field, lang), None))
+        for lang in language_order(language_code)
+    )
+
+
+def lang_attribute(shown, page=None):
+    """`` lang="…"`` naming ``shown``, the language a text is shown in, when it is not the
+    page's language (``page``, by default the active one), else nothing."""
+    page = (page or get_language() or settings.LANGUAGE_CODE).lower()
+    if shown is None or shown in (page, page.split("-")[0]):
+        return ""
+    return format_html(' lang="{}"', shown)
 
 
 def lang_attr(instance, field):
@@ -74,9 +104,7 @@ def lang_attr(instance, field):
         return ""
     page = (get_language() or settings.LANGUAGE_CODE).lower()
     _text, shown = translated_value(instance, field, page)
-    if shown is None or shown in (page, page.split("-")[0]):
-        return ""
-    return format_html(' lang="{}"', shown)
+    return lang_attribute(shown, page)
 
 
 @cache
@@ -373,9 +401,16 @@ class Official(models.Model):
         """Honorific and name in the active language: "H.E. Mr. Ajit Singh", "S. E. M. Ajit
         Singh"; Chinese writes the honorific after the name ("Ajit Singh先生阁下")."""
         honorific, language = translated_value(self, "honorific", get_language())
-        if honorific and language == "zh-hans":
-            return f"{self.name}{honorific}"
-        return " ".join(part for part in (honorific, self.name) if part)
+        return official_name(honorific, language, self.given_name, self.family_name)
+
+
+def official_name(honorific, honorific_language, given_name, family_name):
+    """An official's honorific and name as ``Official.full_name`` shows them, from its
+    parts: the honorific in ``honorific_language`` (as ``translated_value`` gives it)."""
+    name = " ".join(part for part in (given_name, family_name) if part)
+    if honorific and honorific_language == "zh-hans":
+        return f"{name}{honorific}"
+    return " ".join(part for part in (honorific, name) if part)
 
 
 def token_digest(token):

@@ -1,0 +1,217 @@
+"""The programme as the public pages and feeds show it: each session of a meeting with
+its times in the meeting's zone, its words in the reader's language, its room, chair and
+agenda items, read once for the programme, the day, the calendar feeds and the JSON.
+
+The sessions are read as plain rows (``values()``), not model instances: a session,
+its room and its chair carry each translated text in six columns, and building the
+instances and reading their translated fields (each read resolves the active language
+and its fallbacks) was most of a 500-session programme's time. Here each translated text
+is picked from its columns once, in the reader's ``language_order``, and what repeats
+across sessions (a room, a chair, an agenda item, a time of day) is computed once.
+"""
+
+import dataclasses
+import datetime
+
+from django.utils.formats import time_format
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
+
+from delegations.models import column, first_translation, language_order, official_name
+
+from .models import AgendaItem, Session, SessionItem
+
+
+@dataclasses.dataclass(slots=True, frozen=True)
+class ProgrammeItem:
+    """An agenda item as a session lists it: "Item 3: …"."""
+
+    pk: int
+    number: int
+    title: str
+    line: str
+
+
+@dataclasses.dataclass(slots=True)
+class ProgrammeSession:
+    """One session as ``programme_sessions`` reads it.
+
+    ``title_language`` is the language its title is shown in (English when the reader's
+    language has none yet); ``start_local``/``end_local`` are in the meeting's zone,
+    ``start_iso``/``end_iso`` the same as ISO 8601 and ``start_clock``/``end_clock`` the
+    reader's clock ("10:00"); ``pending``: provisional, and the meeting not over yet;
+    ``location`` is what a calendar writes (the room and its location, else the room, the
+    venue and the city); ``chair_line`` is "Chair: …", empty without a chair.
+    """
+
+    pk: int
+    kind: str
+    kind_label: str
+    title: str
+    title_language: str | None
+    notes: str
+    is_provisional: bool
+    pending: bool
+    start_local: datetime.datetime
+    end_local: datetime.datetime
+    start_iso: str
+    end_iso: str
+    start_clock: str
+    end_clock: str
+    room_id: int | None
+    room_name: str
+    location: str
+    chair_id: int | None
+    chair_name: str
+    chair_line: str
+    entries: list
+
+    @property
+    def chair(self):
+        """Whether the session has a chair (as ``session.chair`` is for a model)."""
+        return self.chair_id is not None
+
+    @property
+    def item_lines(self):
+        return [item.line for item in self.entries]
+
+    @property
+    def item_titles(self):
+        return [(item.number, item.title) for item in self.entries]
+
+
+class _Translated:
+    """Reads one translated field from ``values()`` rows in the reader's language order:
+    ``pick(row)`` gives ``(text, language)`` as ``translated_value`` does for a model."""
+
+    def __init__(self, field, order, prefix=""):
+        self.field = prefix + field
+        self.columns = [(language, prefix + column(field, language)) for language in order]
+
+    def names(self):
+        return [name for _language, name in self.columns]
+
+    def pick(self, row):
+        return first_translation((language, row[name]) for language, name in self.columns)
+
+
+def location(room_name, room_location, meeting):
+    """Where a session is, as its calendar event says: the room and the room's own
+    location, or else the room with the meeting's venue and city."""
+    if room_location:
+        parts = [room_name, room_location]
+    else:
+        parts = [room_name, meeting.venue, meeting.city]
+    return ", ".join(part for part in parts if part)
+
+
+def programme_sessions(meeting, sessions, *, items=None):
+    """``sessions`` (a queryset of ``meeting``'s sessions, in its order) as a list of
+    ``ProgrammeSession``; ``items`` may give the meeting's agenda items when the caller
+    has them already.
+
+    Queries: the sessions with their rooms and chairs, the meeting's agenda items (unless
+    ``items`` gives them) and which session takes which, whatever the number of sessions.
+    """
+    order = language_order(get_language())
+    title = _Translated("title", order)
+    notes = _Translated("notes", order)
+    room_name = _Translated("name", order, "room__")
+    room_location = _Translated("location", order, "room__")
+    honorific = _Translated("honorific", order, "chair__")
+    fields = [
+        *("pk", "kind", "starts_at", "ends_at", "is_provisional", "room_id", "chair_id"),
+        *("chair__given_name", "chair__family_name"),
+    ]
+    for text in (title, notes, room_name, room_location, honorific):
+        fields += text.names()
+    rows = list(sessions.values(*fields))
+    entries = _session_items(meeting, items)
+    tz = meeting.tz
+    over = meeting.is_over
+    kinds = {value: str(label) for value, label in Session.Kind.choices}
+    clock_format = pgettext("time of day", "H:i")
+    chair_line = _("Chair: %(chair)s")
+    clocks, rooms, chairs = {}, {}, {}
+
+    def clock(value):
+        if value not in clocks:
+            clocks[value] = time_format(value, clock_format)
+        return clocks[value]
+
+    def room(row):
+        if row["room_id"] not in rooms:
+            name, place = room_name.pick(row)[0], room_location.pick(row)[0]
+            rooms[row["room_id"]] = (name, location(name, place, meeting))
+        return rooms[row["room_id"]]
+
+    def chair(row):
+        if row["chair_id"] not in chairs:
+            name = ""
+            if row["chair_id"] is not None:
+                name = official_name(
+                    *honorific.pick(row), row["chair__given_name"], row["chair__family_name"]
+                )
+            chairs[row["chair_id"]] = (name, chair_line % {"chair": name} if name else "")
+        return chairs[row["chair_id"]]
+
+    result = []
+    for row in rows:
+        start, end = row["starts_at"].astimezone(tz), row["ends_at"].astimezone(tz)
+        text, text_language = title.pick(row)
+        name, place = room(row)
+        chair_name, chair_text = chair(row)
+        result.append(
+            ProgrammeSession(
+                pk=row["pk"],
+                kind=row["kind"],
+                kind_label=kinds.get(row["kind"], row["kind"]),
+                title=text,
+                title_language=text_language,
+                notes=notes.pick(row)[0],
+                is_provisional=row["is_provisional"],
+                pending=row["is_provisional"] and not over,
+                start_local=start,
+                end_local=end,
+                start_iso=start.isoformat(),
+                end_iso=end.isoformat(),
+                start_clock=clock(start),
+                end_clock=clock(end),
+                room_id=row["room_id"],
+                room_name=name,
+                location=place,
+                chair_id=row["chair_id"],
+                chair_name=chair_name,
+                chair_line=chair_text,
+                entries=entries.get(row["pk"], []),
+            )
+        )
+    return result
+
+
+def _session_items(meeting, items=None):
+    """{session pk: [ProgrammeItem]} in each session's order, for ``meeting``."""
+    if items is None:
+        items = AgendaItem.objects.filter(meeting=meeting)
+    item_line = _("Item %(number)s: %(title)s")
+    by_pk = {}
+    for item in items:
+        title = item.title
+        by_pk[item.pk] = ProgrammeItem(
+            pk=item.pk,
+            number=item.number,
+            title=title,
+            line=item_line % {"number": item.number, "title": title},
+        )
+    entries = {}
+    pairs = (
+        SessionItem.objects.filter(session__meeting=meeting)
+        .order_by("session_id", "order")
+        .values_list("session_id", "agenda_item_id")
+    )
+    for session_id, item_id in pairs:
+        # SessionItem.clean keeps other meetings' items out; rows written around it stay
+        # unshown rather than break the page.
+        if item_id in by_pk:
+            entries.setdefault(session_id, []).append(by_pk[item_id])
+    return entries
