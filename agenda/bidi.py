@@ -66,12 +66,13 @@ def isolate(text, *, base=None):
     return f"{FSI}{text}{PDI}"
 
 
-def isolated_html(value):
+def isolated_html(value, *, base=None):
     """``value`` escaped, in a ``<bdi>`` whose ``dir`` is set from its first strong
-    character when that differs from the page's: browsers and WeasyPrint alike keep its
-    own order inside text of the other direction; a value of the page's own direction is
-    only escaped. Empty for an empty value. Markup that code composed (``SafeData``, such
-    as a name and its note) is returned as it is: its composer isolates its own pieces.
+    character when that differs from the page's (``base``, by default the active
+    language's): browsers and WeasyPrint alike keep its own order inside text of the
+    other direction; a value of the page's own direction is only escaped. Empty for an
+    empty value. Markup that code composed (``SafeData``, such as a name and its note) is
+    returned as it is: its composer isolates its own pieces.
     """
     if value is None or value == "":
         return ""
@@ -79,7 +80,7 @@ def isolated_html(value):
         return value
     text = str(value)
     kind = direction(text)
-    if not kind or kind == base_direction():
+    if not kind or kind == (base or base_direction()):
         return conditional_escape(value)
     return format_html('<bdi dir="{}">{}</bdi>', kind, value)
 

@@ -14,11 +14,20 @@ import dataclasses
 import datetime
 
 from django.utils.formats import time_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from delegations.models import column, first_translation, language_order, official_name
+from delegations.models import (
+    column,
+    first_translation,
+    lang_attribute,
+    language_order,
+    official_name,
+)
 
+from .bidi import base_direction, isolated_html
 from .models import AgendaItem, Session, SessionItem
 
 
@@ -125,7 +134,8 @@ def programme_sessions(meeting, sessions, *, items=None):
     ]
     for text in (title, notes, room_name, room_location, honorific):
         fields += text.names()
-    rows = list(sessions.values(*fields))
+    # The columns are named: modeltranslation need not rewrite them, nor copy each row.
+    rows = list(sessions.rewrite(False).values(*fields))
     entries = _session_items(meeting, items)
     tz = meeting.tz
     over = meeting.is_over
@@ -215,3 +225,92 @@ def _session_items(meeting, items=None):
         if item_id in by_pk:
             entries.setdefault(session_id, []).append(by_pk[item_id])
     return entries
+
+
+@dataclasses.dataclass(slots=True, frozen=True)
+class SessionRow:
+    """A row of a programme table (templates/jinja2/includes/session_table.html): the
+    session's texts as they are (the template escapes them) and the pieces composed here
+    as markup: ``title_lang`` (`` lang="en"`` when the title is shown in another language
+    than the page's), ``item_lines`` ("Item 3: …") and ``facts`` (room · chair), each
+    name kept in its own direction (``bidi.isolated_html``: a Latin name in an Arabic
+    page)."""
+
+    pk: int
+    kind: str
+    is_break: bool
+    title: str
+    title_lang: str
+    url: str
+    start_iso: str
+    end_iso: str
+    start_clock: str
+    end_clock: str
+    kind_badge: str
+    pending: bool
+    item_lines: list
+    facts: str
+    start_local: datetime.datetime
+
+
+def session_rows(sessions, session_url):
+    """The rows of a programme table for ``sessions`` (of ``programme_sessions``);
+    ``session_url(pk)`` gives a session page's URL. What repeats across rows (an agenda
+    item's line, a room, a chair, a language mark) is composed once."""
+    item_line = conditional_escape(_("Item %(number)s: %(title)s"))
+    chair_line = conditional_escape(_("Chair: %(chair)s"))
+    page, base = get_language(), base_direction()
+    lines, rooms, chairs, marks = {}, {}, {}, {}
+
+    def line(item):
+        if item.pk not in lines:
+            title = isolated_html(item.title, base=base)
+            lines[item.pk] = mark_safe(item_line % {"number": item.number, "title": title})  # noqa: S308 (escaped pieces)
+        return lines[item.pk]
+
+    def facts(session):
+        if session.room_id not in rooms:
+            rooms[session.room_id] = (
+                format_html("<bdi>{}</bdi>", session.room_name) if session.room_name else ""
+            )
+        if session.chair_id not in chairs:
+            name = isolated_html(session.chair_name, base=base)
+            chairs[session.chair_id] = chair_line % {"chair": name} if session.chair_name else ""
+        parts = [part for part in (rooms[session.room_id], chairs[session.chair_id]) if part]
+        return mark_safe(" · ".join(parts))  # noqa: S308 (escaped pieces)
+
+    def mark(language):
+        if language not in marks:
+            marks[language] = lang_attribute(language, page)
+        return marks[language]
+
+    return [
+        SessionRow(
+            pk=session.pk,
+            kind=session.kind,
+            is_break=session.kind == Session.Kind.BREAK,
+            title=session.title,
+            title_lang=mark(session.title_language),
+            url=session_url(session.pk),
+            start_iso=session.start_iso,
+            end_iso=session.end_iso,
+            start_clock=session.start_clock,
+            end_clock=session.end_clock,
+            # Working sessions are most of the programme: only the other kinds say so.
+            kind_badge=session.kind_label if session.kind != Session.Kind.WORKING else "",
+            pending=session.pending,
+            item_lines=[line(item) for item in session.entries],
+            facts=facts(session),
+            start_local=session.start_local,
+        )
+        for session in sessions
+    ]
+
+
+def by_day(meeting, rows, *, all_days):
+    """[(date, [rows])] in date order, dates in the meeting's time zone; with
+    ``all_days``, every day of the meeting, those without a session too."""
+    days = {day: [] for day in meeting.days} if all_days else {}
+    for row in rows:
+        days.setdefault(row.start_local.date(), []).append(row)
+    return sorted(days.items())

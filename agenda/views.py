@@ -16,21 +16,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from delegations.links import listed_participants, private_link
-from delegations.models import Delegation, Meeting, lang_attribute
+from delegations.models import Delegation, Meeting
 from meetingsite.caching import cached_page, integer, page_versions
 from meetingsite.site import site_url
 
 from . import prose, services
-from .bidi import isolated_html
 from .forms import InscribeForm, ItemFilterForm
 from .ical import programme_calendar
 from .models import AgendaItem, Inscription, Session, SpeakersList
-from .programme import programme_sessions
+from .programme import by_day, programme_sessions, session_rows
 
 
 def meeting_page(view=None, *, missing_status=404):
@@ -155,73 +152,6 @@ def home(request, meeting, context):
     return response
 
 
-def _by_day(meeting, sessions, *, all_days):
-    """[(date, [rows])] in date order, dates in the meeting's time zone; ``sessions``
-    as ``session_rows`` returns them."""
-    days = {day: [] for day in meeting.days} if all_days else {}
-    for session in sessions:
-        days.setdefault(session["start_local"].date(), []).append(session)
-    return sorted(days.items())
-
-
-def session_rows(context, sessions):
-    """The rows of a programme table (includes/_session_table.html): one dict per session
-    of ``programme_sessions``, its values escaped here once. A template looks a dict's
-    keys up at once (a model's attributes only after a failed key lookup) and does not
-    escape safe strings again: a fifth of the table's time, 500 rows a page. Times,
-    labels and titles repeat across rows, so each distinct one is escaped once.
-
-    Each piece of data keeps its own direction (``bidi.isolated_html``: a Latin title in
-    an Arabic page), and a title shown in another language than the page's says so
-    (``title_lang``, `` lang="en"``)."""
-    session_url = url_pattern(context["url_slug"], "session")
-    item_line = conditional_escape(_("Item %(number)s: %(title)s"))
-    chair_line = conditional_escape(_("Chair: %(chair)s"))
-    escaped, lines = {}, {}
-
-    def safe(value):
-        if value not in escaped:
-            escaped[value] = conditional_escape(value)
-        return escaped[value]
-
-    def line(item):
-        if item.pk not in lines:
-            lines[item.pk] = mark_safe(  # noqa: S308 (escaped pieces)
-                item_line % {"number": item.number, "title": isolated_html(item.title)}
-            )
-        return lines[item.pk]
-
-    def facts(session):
-        parts = []
-        if session.room_name:
-            parts.append(format_html("<bdi>{}</bdi>", session.room_name))
-        if session.chair:
-            parts.append(chair_line % {"chair": isolated_html(session.chair_name)})
-        return mark_safe(" · ".join(parts))  # noqa: S308 (escaped pieces)
-
-    return [
-        {
-            "pk": session.pk,
-            "kind": safe(session.kind),
-            "is_break": session.kind == Session.Kind.BREAK,
-            "title": safe(session.title),
-            "title_lang": lang_attribute(session.title_language),
-            "url": safe(session_url(session.pk)),
-            "start_iso": safe(session.start_iso),
-            "end_iso": safe(session.end_iso),
-            "start_clock": safe(session.start_clock),
-            "end_clock": safe(session.end_clock),
-            # Working sessions are most of the programme: only the other kinds say so.
-            "kind_badge": safe(session.kind_label) if session.kind != Session.Kind.WORKING else "",
-            "pending": session.pending,
-            "item_lines": [line(item) for item in session.entries],
-            "facts": facts(session),
-            "start_local": session.start_local,
-        }
-        for session in sessions
-    ]
-
-
 # An agenda item's number (a PositiveSmallIntegerField); any other value is no filter.
 @cached_page(params={"item": integer(0, 32767)})
 @meeting_page
@@ -233,11 +163,14 @@ def programme(request, meeting, context):
     if form.is_valid() and form.cleaned_data["item"] is not None:
         selected = next(item for item in items if item.number == form.cleaned_data["item"])
         sessions = sessions.filter(items__agenda_item=selected)
-    sessions = session_rows(context, programme_sessions(meeting, sessions, items=items))
+    sessions = session_rows(
+        programme_sessions(meeting, sessions, items=items),
+        url_pattern(context["url_slug"], "session"),
+    )
     context.update(
         form=form,
         selected_item=selected,
-        days=_by_day(meeting, sessions, all_days=selected is None),
+        days=by_day(meeting, sessions, all_days=selected is None),
     )
     return render(request, "agenda/programme.html", context)
 
@@ -251,7 +184,7 @@ def day(request, meeting, context, day):
     index = meeting.days.index(day)
     context.update(
         day=day,
-        sessions=session_rows(context, sessions),
+        sessions=session_rows(sessions, url_pattern(context["url_slug"], "session")),
         previous_day=meeting.days[index - 1] if index > 0 else None,
         next_day=meeting.days[index + 1] if index + 1 < len(meeting.days) else None,
     )

@@ -142,6 +142,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The programme's session tables, rendered by Jinja2 for speed (meetingsite/jinja.py).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "meetingsite.jinja.environment"},
+    },
 ]
 
 WSGI_APPLICATION = "meetingsite.wsgi.application"

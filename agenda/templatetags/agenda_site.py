@@ -2,7 +2,9 @@
 the reader's language."""
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.formats import time_format
+from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
 from agenda.views import page_url
@@ -39,3 +41,19 @@ def meeting_url(context, name, *args):
 
 # `` lang="en"`` on an element whose value fell back to another language (delegations.models).
 register.filter("lang_attr", lang_attr)
+
+
+@register.simple_tag(takes_context=True)
+def session_table(context, sessions, caption, caption_hidden=False):
+    """The programme table of ``sessions`` (rows of ``views.session_rows``), its caption
+    naming whose clocks the times are; rendered by Jinja2
+    (templates/jinja2/includes/session_table.html), the programme's hottest loop."""
+    meeting = context.get("meeting")
+    table = {
+        "sessions": sessions,
+        "caption": caption,
+        "caption_hidden": caption_hidden,
+        "zone_name": meeting.local_time_name if meeting else "",
+    }
+    html = render_to_string("includes/session_table.html", table, using="jinja2")
+    return mark_safe(html)  # noqa: S308 (Jinja2 escaped it: autoescape)
