@@ -94,7 +94,6 @@ class _Translated:
     ``pick(row)`` gives ``(text, language)`` as ``translated_value`` does for a model."""
 
     def __init__(self, field, order, prefix=""):
-        self.field = prefix + field
         self.columns = [(language, prefix + column(field, language)) for language in order]
 
     def names(self):

@@ -94,12 +94,13 @@ def page_url(url_slug, name, *args):
     return reverse(f"agenda:{name}", args=args)
 
 
-def url_pattern(url_slug, name):
-    """A function pk -> URL of the page ``name`` of one object: one ``reverse`` for the
-    whole list, then string formatting (a ``reverse`` per row was a twentieth of the
-    programme's time)."""
+def url_pattern(url_slug, name, *, absolute=False):
+    """A function pk -> URL of the page ``name`` of one object (``absolute``: with the
+    site's address, ``site_url``, for the feeds): one ``reverse`` for the whole list, then
+    string formatting (a ``reverse`` per row was a twentieth of the programme's time)."""
     marker = 987654321
-    head, tail = page_url(url_slug, name, marker).split(str(marker))
+    path = page_url(url_slug, name, marker)
+    head, tail = (site_url(path) if absolute else path).split(str(marker))
     return lambda pk: f"{head}{pk}{tail}"
 
 
@@ -211,10 +212,10 @@ def data_changed_at(request, meeting):
 
 
 def _calendar_response(request, meeting, context, sessions, filename):
-    session_url = url_pattern(context["url_slug"], "session")
+    session_url = url_pattern(context["url_slug"], "session", absolute=True)
 
     def url_for(session):
-        return site_url(session_url(session.pk))
+        return session_url(session.pk)
 
     body = programme_calendar(
         meeting, sessions, url_for=url_for, stamp=data_changed_at(request, meeting)
@@ -254,8 +255,8 @@ def programme_json(request, meeting, context):
     def absolute(name, *args):
         return site_url(page_url(context["url_slug"], name, *args))
 
-    session_url = url_pattern(context["url_slug"], "session")
-    session_ics = url_pattern(context["url_slug"], "session_ics")
+    session_url = url_pattern(context["url_slug"], "session", absolute=True)
+    session_ics = url_pattern(context["url_slug"], "session_ics", absolute=True)
     data = {
         "language": translation.get_language(),
         "meeting": {
@@ -284,8 +285,8 @@ def programme_json(request, meeting, context):
                 "agenda_items": [
                     {"number": number, "title": title} for number, title in session.item_titles
                 ],
-                "url": site_url(session_url(session.pk)),
-                "ics": site_url(session_ics(session.pk)),
+                "url": session_url(session.pk),
+                "ics": session_ics(session.pk),
             }
             for session in sessions
         ],
