@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import secrets
-import signal
 import statistics
 import subprocess
 import sys
@@ -24,6 +23,8 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+
+from run import start_gunicorn, stop  # bench/ is the script's directory: on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -39,36 +40,6 @@ SETUPS = [
     ("per-process memory, single-flight", {"PAGE_RENDER_ONCE": "true"}),
     ("Redis, no single-flight (before)", {"REDIS_URL": REDIS_URL, "PAGE_RENDER_ONCE": "false"}),
 ]
-
-
-def _start(env, workers):
-    process = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "meetingsite.wsgi",
-            f"--workers={workers}",
-            f"--bind=127.0.0.1:{PORT}",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    for _ in range(100):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2):
-                return process
-        except OSError:
-            time.sleep(0.2)
-    _stop(process)
-    raise SystemExit("gunicorn did not answer /healthz")
-
-
-def _stop(process):
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=30)
 
 
 def _burst(url, count):
@@ -108,7 +79,7 @@ def measure(env, *, path="/agenda/", workers=4, burst=32, rounds=5):
             import redis
 
             redis.Redis.from_url(extra["REDIS_URL"]).flushdb()
-        server = _start(setup_env, workers)
+        server = start_gunicorn(setup_env, workers, port=PORT)
         renders, latencies, errors = [], [], 0
         try:
             url = f"http://127.0.0.1:{PORT}{path}"
@@ -120,7 +91,7 @@ def measure(env, *, path="/agenda/", workers=4, burst=32, rounds=5):
                 latencies.extend(seconds for _how, seconds, _status in results)
                 errors += sum(status != 200 for _how, _s, status in results)
         finally:
-            _stop(server)
+            stop(server)
         latencies.sort()
         row = {
             "setup": name,

@@ -239,15 +239,20 @@ def main():
         "",
         "## What issue 15 changed, and how it is measured",
         "",
-        "- Programme, day, feeds and JSON read the sessions once (`programme_sessions`: "
-        "the sessions with room and chair, the meeting's agenda items, which session takes "
-        "which) and compute each time, label and URL once, memoised across the rows that "
-        "share them; the programme table gets its rows as pre-escaped dicts (a template "
-        "finds a dict's key at once and does not escape a safe string again): no "
-        "`blocktranslate`, `reverse` or time formatting per row, no prefetch queryset per "
-        "session. One more query than before on the day, the feeds and the JSON (the "
-        "agenda items, read apart from which session takes which), constant whatever the "
-        "size.",
+        "- Programme, day, feeds and JSON read the sessions once, as rows "
+        "(`agenda/programme.py`, `programme_sessions`): `values()` on the columns they "
+        "show, not model instances. With six-language content (django-modeltranslation) a "
+        "session, its room and its chair carry six columns per translated text, and each "
+        "read of a translated field resolves the active language and its fallbacks: "
+        "building the instances and reading their texts was most of the time. Each text is "
+        "now picked from its columns once, in the reader's language order; each time, "
+        "label, URL, room, chair and agenda item's line is computed once, memoised across "
+        "the rows that share them. No `blocktranslate`, `reverse` or time formatting per "
+        "row, no prefetch queryset per session; the queries are constant whatever the size.",
+        "- The programme's session tables (500 rows at this size) are rendered by Jinja2 "
+        "(`templates/jinja2/includes/session_table.html`, through the `session_table` tag): "
+        "Django's template engine spent half the programme's time in that loop. The pages "
+        "around them stay Django templates.",
         "- The iCalendar feeds are written line by line (`agenda/ical.py`: RFC 5545 "
         "escaping and folding at 75 octets, never inside a UTF-8 character; the tests read "
         "them back with the icalendar library); the VTIMEZONE is still icalendar's, built "

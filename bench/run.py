@@ -168,7 +168,10 @@ def prepare(database, args, env):
     return round(time.perf_counter() - started, 1)
 
 
-def start_gunicorn(env, workers):
+def start_gunicorn(env, workers, port=None):
+    """gunicorn serving the site on 127.0.0.1:``port`` (by default ``PORT``) with
+    ``workers`` sync workers, once it answers /healthz; ``stop`` ends it."""
+    port = port or PORT
     process = subprocess.Popen(
         [
             PYTHON,
@@ -176,7 +179,7 @@ def start_gunicorn(env, workers):
             "gunicorn",
             "meetingsite.wsgi",
             f"--workers={workers}",
-            f"--bind=127.0.0.1:{PORT}",
+            f"--bind=127.0.0.1:{port}",
             "--log-level=warning",
         ],
         cwd=ROOT,
@@ -185,7 +188,7 @@ def start_gunicorn(env, workers):
     )
     for _ in range(100):
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2) as r:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
                 if r.status == 200:
                     return process
         except OSError:
@@ -277,8 +280,7 @@ def run_database(database, args):
         finally:
             stop(server)
     shutil.rmtree(ROOT / "staticfiles" / "bench", ignore_errors=True)
-    sys.path.insert(0, str(ROOT))
-    from bench.burst import measure as measure_burst  # a burst right after an invalidation
+    from burst import measure as measure_burst  # a burst right after an invalidation
 
     return {
         "database": database,
