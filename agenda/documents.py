@@ -28,7 +28,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from delegations.models import Delegation, Participant
+from delegations.models import (
+    Delegation,
+    Official,
+    Organization,
+    Participant,
+    translated_value,
+    translation_languages,
+)
 from meetingsite.dates import date_time_separator, format_date_time
 
 from .bidi import isolate, isolated_html
@@ -39,6 +46,9 @@ from .seating_svg import seating_svg
 
 # The registration desk's right (agenda.Attendance's Meta): every document asks for it today.
 DESK_PERMISSION = "agenda.use_desk"
+
+# The path from an attendance to its participant's columns (``person_columns``).
+PARTICIPANT = "participant__"
 
 # Rows left empty at the foot of a sign-in sheet for delegates not on the list.
 WALK_IN_ROWS = 8
@@ -230,6 +240,97 @@ def session_line(session, wrap=plain):
     )
 
 
+# --- Rows read as columns --------------------------------------------------------------------
+# A document of thousands of rows reads its people with ``values()``: a model instance costs
+# tens of microseconds to build (six languages' columns, signals), and each read of one of
+# its translated fields resolves the language and its fallbacks again.
+
+
+def language_columns(path, field):
+    """``field`` of ``path`` in every language the register keeps ("official__position_en",
+    … "official__position_ar")."""
+    return [f"{path}{field}_{code.replace('-', '_')}" for code in translation_languages()]
+
+
+class Columns:
+    """Columns read with ``values()`` (those under ``path``) answering as a model instance's
+    attributes, so that the model's own properties run on them unchanged and a translated
+    field falls back as everywhere else (``delegations.models.translated_value``)."""
+
+    def __init__(self, values, path=""):
+        self._values, self._path = values, path
+
+    def __getattr__(self, name):
+        try:
+            return self._values[self._path + name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def translated(self, field):
+        return translated_value(self, field, translation.get_language())[0]
+
+
+class OfficialColumns(Columns):
+    name = Official.name
+    full_name = Official.full_name
+
+
+class OrganizationColumns(Columns):
+    name_in = Organization.name_in
+    display_name = Organization.display_name
+
+
+def person_columns(path=""):
+    """What ``person`` reads of a participant (``path`` leads from the queried model)."""
+    official, organization = f"{path}official__", f"{path}delegation__organization__"
+    return [
+        f"{path}role",
+        f"{path}badge_number",
+        *language_columns(path, "representing"),
+        *language_columns(official, "honorific"),
+        f"{official}given_name",
+        f"{official}family_name",
+        *language_columns(official, "position"),
+        f"{official}country",
+        f"{organization}name",
+        *language_columns(organization, "name"),
+        f"{organization}acronym",
+    ]
+
+
+def role_labels():
+    """Each role's label in the active language (``get_role_display``)."""
+    return {value: str(label) for value, label in Participant.Role.choices}
+
+
+def person(values, roles, path=""):
+    """A participant read with ``person_columns(path)`` as the documents print them: their
+    name, position, country, role, badge number, organization and "Representing" note."""
+    official = OfficialColumns(values, f"{path}official__")
+    role = values[f"{path}role"]
+    return {
+        "organization": organization_label(
+            OrganizationColumns(values, f"{path}delegation__organization__")
+        ),
+        "name": official.full_name,
+        "position": official.translated("position"),
+        "country": official.country,
+        "role": roles.get(role, role),
+        "badge_number": values[f"{path}badge_number"],
+        "representing": Columns(values, path).translated("representing"),
+    }
+
+
+def expected_people(meeting):
+    """Everyone ``Participant.objects.expected`` lists, in its order, as ``person`` gives
+    them: one query, no model instance."""
+    roles = role_labels()
+    return [
+        person(values, roles)
+        for values in Participant.objects.expected(meeting).values(*person_columns())
+    ]
+
+
 # --- Sign-in sheet ---------------------------------------------------------------------------
 
 
@@ -257,11 +358,11 @@ class SignInSheet(Document):
         self.rows = [
             {
                 "number": number,
-                "organization": organization_label(participant.delegation.organization),
-                "name": participant.official.full_name,
-                "position": participant.official.position,
+                "organization": row["organization"],
+                "name": row["name"],
+                "position": row["position"],
             }
-            for number, participant in enumerate(Participant.objects.expected(meeting), start=1)
+            for number, row in enumerate(expected_people(meeting), start=1)
         ]
 
     @classmethod
@@ -342,29 +443,52 @@ class ParticipantsList(Document):
 
     def __init__(self, meeting):
         super().__init__(meeting)
-        self.rows = []  # groups: an organization and its members
-        for delegation in Delegation.objects.for_list().filter(meeting=meeting).active():
-            members = [
+        roles = role_labels()
+        delegations = (
+            Delegation.objects.filter(meeting=meeting)
+            .active()
+            .in_protocol_order()
+            .values(
+                "pk",
+                *language_columns("", "representing"),
+                "organization__name",
+                *language_columns("organization__", "name"),
+                "organization__acronym",
+            )
+        )
+        groups = {
+            delegation["pk"]: {
+                "organization": organization_label(
+                    OrganizationColumns(delegation, "organization__")
+                ),
+                "representing": Columns(delegation).translated("representing"),
+                "members": [],
+            }
+            for delegation in delegations
+        }
+        participants = (
+            Participant.objects.listed()  # None cancelled, head first.
+            .filter(delegation_id__in=list(groups))
+            .values("delegation_id", *person_columns())
+        )
+        for values in participants:
+            group = groups[values["delegation_id"]]
+            member = person(values, roles)
+            group["members"].append(
                 {
-                    "role": participant.get_role_display(),
-                    "name": participant.official.full_name,
-                    "position": participant.official.position,
-                    "country": participant.official.country,
+                    "role": member["role"],
+                    "name": member["name"],
+                    "position": member["position"],
+                    "country": member["country"],
+                    # A member's own note only where it differs from the delegation's.
                     "representing": (
-                        participant.representing
-                        if participant.representing != delegation.representing
+                        member["representing"]
+                        if member["representing"] != group["representing"]
                         else ""
                     ),
                 }
-                for participant in delegation.participants.all()  # listed(): none cancelled
-            ]
-            self.rows.append(
-                {
-                    "organization": organization_label(delegation.organization),
-                    "representing": delegation.representing,
-                    "members": members,
-                }
             )
+        self.rows = list(groups.values())  # groups: an organization and its members
 
     def get_context(self):
         return {"groups": self.rows}
@@ -571,7 +695,6 @@ class AttendanceRecord(Document):
         present = {session.pk: [] for session in sessions}
         attendances = (
             Attendance.objects.filter(session__in=sessions)
-            .select_related("participant__official", "participant__delegation__organization")
             .order_by(
                 F("participant__delegation__protocol_order").asc(nulls_last=True),
                 "participant__delegation__organization__sort_name",
@@ -580,22 +703,32 @@ class AttendanceRecord(Document):
                 "participant__official__sort_key",
                 "pk",
             )
+            .values("session_id", "participant_id", "checked_in_at", *person_columns(PARTICIPANT))
         )
-        by_pk = {session.pk: session for session in sessions}
-        for attendance in attendances:
-            participant = attendance.participant
-            session = by_pk[attendance.session_id]
-            rows = present[attendance.session_id]
-            checked_in_at = attendance.checked_in_at.astimezone(meeting.tz)
+        # What a row prints of its session and of its participant, made once for each: a
+        # meeting of 500 sessions has tens of thousands of check-ins of a few thousand people.
+        of_session = {
+            session.pk: {
+                "session": session.title,
+                "date": f"{session.local_start:%Y-%m-%d}",
+                "start": f"{session.local_start:%H:%M}",
+            }
+            for session in sessions
+        }
+        people, roles = {}, role_labels()
+        for values in attendances:
+            someone = people.get(values["participant_id"])
+            if someone is None:
+                someone = people[values["participant_id"]] = person(values, roles, PARTICIPANT)
+            rows = present[values["session_id"]]
+            checked_in_at = values["checked_in_at"].astimezone(meeting.tz)
             rows.append(
                 {
-                    "session": session.title,
-                    "date": f"{session.local_start:%Y-%m-%d}",
-                    "start": f"{session.local_start:%H:%M}",
+                    **of_session[values["session_id"]],
                     "number": len(rows) + 1,
-                    "organization": organization_label(participant.delegation.organization),
-                    "name": participant.official.full_name,
-                    "role": participant.get_role_display(),
+                    "organization": someone["organization"],
+                    "name": someone["name"],
+                    "role": someone["role"],
                     "checked_in_at": checked_in_at,
                     "checked_in": f"{checked_in_at:%Y-%m-%d %H:%M}",
                 }
@@ -633,6 +766,21 @@ class AttendanceRecord(Document):
             ) % {"counter": block["count"], "expected": self.expected}
 
         table = self.print_table([], isolate)
+        columns = [column for column in self.columns if column.html]
+        # Each column's cells by value, each made once: a cell here follows from its value
+        # (the check-in's minute gives its date and time), and tens of thousands of rows
+        # share a few thousand names and minutes (date_format and isolate are not free).
+        printed = [{} for _column in columns]
+
+        def cells(row):
+            line = []
+            for column, seen in zip(columns, printed, strict=True):
+                value = column.value_of(row)
+                if value not in seen:
+                    seen[value] = isolate(column.cell_of(row))
+                line.append(seen[value])
+            return line
+
         return {
             "totals_heading": _("Totals"),
             "summary_headings": [
@@ -652,10 +800,7 @@ class AttendanceRecord(Document):
                     "line": session_line(block["session"], isolate),
                     "headings": table["headings"],
                     # The cells as the HTML prints them (the check-in's date and time).
-                    "rows": [
-                        [isolate(column.cell_of(row)) for column in self.columns if column.html]
-                        for row in block["present"]
-                    ],
+                    "rows": [cells(row) for row in block["present"]],
                     "total": total(block),
                 }
                 for block in self.blocks
@@ -686,13 +831,13 @@ class Badges(Document):
         super().__init__(meeting)
         self.rows = [
             {
-                "name": participant.official.full_name,
-                "organization": organization_label(participant.delegation.organization),
-                "role": participant.get_role_display(),
-                "badge_number": participant.badge_number,
-                "qr": LazyQr(participant.badge_number),
+                "name": row["name"],
+                "organization": row["organization"],
+                "role": row["role"],
+                "badge_number": row["badge_number"],
+                "qr": LazyQr(row["badge_number"]),
             }
-            for participant in Participant.objects.expected(meeting)
+            for row in expected_people(meeting)
         ]
 
     def print_body(self, isolate):
