@@ -36,6 +36,7 @@ from delegations.models import (
     translated_value,
     translation_languages,
 )
+from delegations.models import column as translated_column
 from meetingsite.dates import date_time_separator, format_date_time
 
 from .bidi import isolate, isolated_html
@@ -249,7 +250,7 @@ def session_line(session, wrap=plain):
 def language_columns(path, field):
     """``field`` of ``path`` in every language the register keeps ("official__position_en",
     … "official__position_ar")."""
-    return [f"{path}{field}_{code.replace('-', '_')}" for code in translation_languages()]
+    return [f"{path}{translated_column(field, code)}" for code in translation_languages()]
 
 
 class Columns:
