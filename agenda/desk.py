@@ -322,8 +322,8 @@ def _attendance_change(request, *, undo):
                 "message": message,
                 "counts": Attendance.objects.counts_at(session),
                 "row": render_to_string(
-                    "desk/_row.html",
-                    {"row": row, "session": session, "query": query} | _row_urls(),
+                    "desk/_rows.html",
+                    {"rows": [row], "session": session, "query": query} | _row_urls(),
                     request=request,
                 ),
             }
