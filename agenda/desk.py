@@ -2,28 +2,35 @@
 
 import datetime
 import functools
+from typing import NamedTuple
 
 from csp.constants import NONCE
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DEFAULT_DB_ALIAS
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
 from django.utils.formats import date_format, time_format
+from django.utils.html import conditional_escape, escape
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from delegations.groups import REGISTRATION_DESK  # noqa: F401 (tests and bench import it here)
 from delegations.models import Credentials, Delegation, Meeting, Participant
 from delegations.views import credentials_response
+from meetingsite.caching import CACHE_SECONDS, page_versions
 from meetingsite.dates import date_time_separator
 
 from . import documents, rendering, tasks
+from .bidi import isolated_html
 from .models import AgendaItem, Attendance, ParticipantListVersion, Session
 from .services import attendance_check_in, attendance_undo, participants_version_issue
 
@@ -69,11 +76,19 @@ def _chosen_session(sessions, value):
     return next((session for session in sessions if session.pk == pk), None)
 
 
-def session_choices(meeting, sessions, chosen):
-    """The session picker's options: [{"pk", "label", "selected"}], each label as
-    "Mon 16 Sep, 09:00–09:48 · Title" in the meeting's zone. Formatted here, each
-    distinct date and time once: the picker lists every session of the meeting (500 at a
-    large one), and formatting them in the template was most of the desk's time."""
+class PickedSession(NamedTuple):
+    """A session as the desk's picker knows it: its times (to choose the default one) and
+    its label, already escaped for HTML."""
+
+    pk: int
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    label: str
+
+
+def session_labels(meeting, sessions):
+    """Each session's label in the picker, "Mon 16 Sep, 09:00–09:48 · Title" in the
+    meeting's zone, each distinct date and time formatted once."""
     tz = meeting.tz
     dates, clocks = {}, {}
     separator = date_time_separator()  # CLDR's: ", " in English, "، " in Arabic
@@ -88,16 +103,112 @@ def session_choices(meeting, sessions, chosen):
             clocks[value] = time_format(value, "H:i")
         return clocks[value]
 
-    choices = []
+    labels = []
     for session in sessions:
         start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
-        label = f"{day(start)}{separator}{clock(start)}–{clock(end)} · {session.title}"
-        choices.append({"pk": session.pk, "label": label, "selected": session == chosen})
-    return choices
+        labels.append(f"{day(start)}{separator}{clock(start)}–{clock(end)} · {session.title}")
+    return labels
 
 
-def _rows(participants, attendances):
-    return [{"participant": p, "attendance": attendances.get(p.pk)} for p in participants]
+class DeskView(NamedTuple):
+    """What the desk reads of its meeting that only a change to the meeting's data
+    changes: its sessions, labelled in one language, and how many people it expects."""
+
+    sessions: list
+    expected: int
+
+
+def desk_view(meeting):
+    """The meeting's ``DeskView`` in the active language, cached under the data versions
+    (meetingsite/caching.py): a change to a session, a delegation or a participant bumps
+    the meeting's version, a change to the meeting itself (its time zone) the global one.
+
+    A large meeting has 500 sessions: loading them with their six-language titles,
+    formatting and listing them took most of each search's time, and they change far
+    less often than the desk searches."""
+    versions, _changed_at = page_versions(meeting.slug)
+    key = f"desk:{meeting.pk}:{versions}:{translation.get_language()}"
+    view = cache.get(key)
+    if view is None:
+        sessions = list(Session.objects.for_desk(meeting).select_related(None))
+        labels = session_labels(meeting, sessions)
+        view = DeskView(
+            sessions=[
+                PickedSession(session.pk, session.starts_at, session.ends_at, escape(label))
+                for session, label in zip(sessions, labels, strict=True)
+            ],
+            expected=Participant.objects.expected(meeting).count(),
+        )
+        cache.set(key, view, CACHE_SECONDS)
+    return view
+
+
+def session_options(picked, chosen):
+    """The picker's ``<option>`` elements, the chosen session's selected: joined here, as
+    a template loop over 500 sessions costs several milliseconds a search."""
+    return mark_safe(  # labels escaped in desk_view, pks are numbers
+        "".join(
+            f'<option value="{session.pk}"{" selected" if session.pk == chosen.pk else ""}>'
+            f"{session.label}</option>"
+            for session in picked
+        )
+    )
+
+
+def _rows(participants, attendances, meeting):
+    """The result rows, each with every text it shows made here: the translations once
+    for all the rows, a translated field's reading (its language and fallbacks) once per
+    row. Fifty rows of ``blocktranslate``, lazy role labels and lookups through the
+    models cost the desk more than its search."""
+    roles = {value: str(label) for value, label in Participant.Role.choices}
+    not_checked_in = _("Not checked in")
+    present_since = _("Present since %(time)s (%(by)s)")
+    check_in = _('Check in<span class="visually-hidden"> %(name)s</span>')
+    undo = _('Undo<span class="visually-hidden"> check-in of %(name)s</span>')
+    rows = []
+    for participant in participants:
+        official = participant.official
+        attendance = attendances.get(participant.pk)
+        name = {"name": conditional_escape(official.name)}
+        if attendance is None:
+            status, button = not_checked_in, mark_safe(check_in % name)
+        else:
+            user = attendance.checked_in_by
+            since = {
+                "time": isolated_html(
+                    date_format(attendance.checked_in_at.astimezone(meeting.tz), "D j M, H:i")
+                ),
+                "by": isolated_html((user.get_username() if user else "") or "—"),
+            }
+            status, button = mark_safe(present_since % since), mark_safe(undo % name)
+        rows.append(
+            {
+                "pk": participant.pk,
+                "participant": participant,
+                "attendance": attendance,
+                "full_name": official.full_name,
+                "position": official.position,
+                "organization": str(participant.delegation.organization),
+                "role": roles.get(participant.role, participant.role),
+                "badge_number": participant.badge_number,
+                "status": status,
+                "button": button,
+            }
+        )
+    return rows
+
+
+# The columns a result row shows (``_rows``): the search reads no others.
+ROW_FIELDS = [
+    "role",
+    "badge_number",
+    "official__honorific",
+    "official__given_name",
+    "official__family_name",
+    "official__position",
+    "delegation__organization__name",
+    "delegation__organization__acronym",
+]
 
 
 def _attendances(session, participant_ids):
@@ -105,8 +216,15 @@ def _attendances(session, participant_ids):
         attendance.participant_id: attendance
         for attendance in Attendance.objects.filter(
             session=session, participant_id__in=participant_ids
-        ).select_related("checked_in_by")
+        )
+        .select_related("checked_in_by")
+        .order_by()  # a dict: the model's ordering would only add two joins
     }
+
+
+def _row_urls():
+    """What every row's form posts to, reversed once for all the rows."""
+    return {"check_in_url": reverse("desk:check_in"), "undo_url": reverse("desk:undo")}
 
 
 @desk_required
@@ -115,30 +233,34 @@ def index(request):
     meeting = Meeting.objects.current()
     if meeting is None:
         return render(request, "desk/index.html", {"meeting": None})
-    # Without a meeting and a room instance per session (a meeting may have hundreds):
-    # the picker shows times and titles; the chosen one gets the meeting already loaded.
-    sessions = list(Session.objects.for_desk(meeting).select_related(None))
-    session = _chosen_session(sessions, request.GET.get("session"))
-    if session is None:
-        session = default_session(sessions, timezone.now())
-    if session is not None:
-        session.meeting = meeting
+    view = desk_view(meeting)
+    chosen = _chosen_session(view.sessions, request.GET.get("session"))
+    if chosen is None:
+        chosen = default_session(view.sessions, timezone.now())
     query = request.GET.get("q", "").strip()[:100]
-    context = {"meeting": meeting, "sessions": sessions, "session": session, "query": query}
-    if session is not None:
-        context["session_choices"] = session_choices(meeting, sessions, session)
+    context = {"meeting": meeting, "sessions": view.sessions, "session": None, "query": query}
+    if chosen is not None:
+        # The chosen session as the rows' queries and forms need it, its id and meeting,
+        # without a query: its other fields load if read (Model.from_db defers them).
+        session = Session.from_db(DEFAULT_DB_ALIAS, ["id", "meeting_id"], [chosen.pk, meeting.pk])
+        session.meeting = meeting
         participants = list(
-            Participant.objects.expected(meeting).search(query)[: RESULT_LIMIT + 1]
+            Participant.objects.expected(meeting)
+            .search(query)
+            .only(*ROW_FIELDS)[: RESULT_LIMIT + 1]
         )
         more = len(participants) > RESULT_LIMIT
         participants = participants[:RESULT_LIMIT]
-        rows = _rows(participants, _attendances(session, [p.pk for p in participants]))
-        context |= {
+        attendances = _attendances(session, [p.pk for p in participants])
+        rows = _rows(participants, attendances, meeting)
+        context |= _row_urls() | {
+            "session": session,
+            "session_options": session_options(view.sessions, chosen),
             "rows": rows,
             "more": more,
-            "counts": Attendance.objects.counts_at(session),
+            "counts": Attendance.objects.counts_at(session, expected=view.expected),
             # A scanned badge gives one result: its button takes the focus, so Enter checks in.
-            "focus_row": rows[0]["participant"].pk
+            "focus_row": rows[0]["pk"]
             if len(rows) == 1 and rows[0]["attendance"] is None
             else None,
         }
@@ -191,7 +313,7 @@ def _attendance_change(request, *, undo):
         return _back_to_desk(session, query, participant)
     if _wants_json(request):
         attendances = _attendances(session, [participant.pk])
-        row = _rows([participant], attendances)[0]
+        row = _rows([participant], attendances, meeting)[0]
         return JsonResponse(
             {
                 "ok": True,
@@ -200,8 +322,8 @@ def _attendance_change(request, *, undo):
                 "message": message,
                 "counts": Attendance.objects.counts_at(session),
                 "row": render_to_string(
-                    "desk/_row.html",
-                    {"row": row, "session": session, "query": query},
+                    "desk/_rows.html",
+                    {"rows": [row], "session": session, "query": query} | _row_urls(),
                     request=request,
                 ),
             }

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from delegations.models import Meeting, Official, Organization, Participant
+from delegations.models import Delegation, Meeting, Official, Organization, Participant
 
 
 class Room(models.Model):
@@ -242,12 +242,23 @@ class SessionItem(models.Model):
 
 
 class AttendanceQuerySet(models.QuerySet):
-    def counts_at(self, session):
+    def counts_at(self, session, *, expected=None):
         """Expected, present and absent at ``session``: everyone expected at its meeting,
-        and how many of them are checked in (in two counts, whatever the size)."""
-        expected = Participant.objects.expected(session.meeting_id)
-        total = expected.count()
-        present = self.filter(session=session, participant__in=expected.values("pk")).count()
+        and how many of them are checked in (in two counts, whatever the size).
+        ``expected``: that count when the caller knows it already (the desk caches it)."""
+        if expected is None:
+            total = Participant.objects.expected(session.meeting_id).count()
+        else:
+            total = expected
+        # The rule of ``expected`` on the session's own attendances, by joins: an
+        # ``IN (every expected participant)`` made SQLite list all 5,000 of a large
+        # meeting for the few hundred checked in (6 ms against 1 ms).
+        present = (
+            self.filter(session=session, participant__delegation__meeting=session.meeting_id)
+            .exclude(participant__status=Participant.Status.CANCELLED)
+            .exclude(participant__delegation__status__in=Delegation.INACTIVE_STATUSES)
+            .count()
+        )
         return {"expected": total, "present": present, "absent": total - present}
 
 

@@ -203,8 +203,8 @@ def test_desk_shows_the_chosen_session_and_leaves_breaks_out(desk_client, meetin
     response = desk_client.get(reverse("desk:index"), {"session": second.pk})
 
     assert response.context["session"] == second
-    assert response.context["sessions"] == [first, second]
-    assert lunch not in response.context["sessions"]
+    assert [picked.pk for picked in response.context["sessions"]] == [first.pk, second.pk]
+    assert lunch.pk not in [picked.pk for picked in response.context["sessions"]]
 
 
 def test_desk_without_a_current_meeting_says_so(desk_client):
@@ -300,6 +300,30 @@ def test_check_in_with_javascript_answers_json(desk_client, hoynck):
     assert 'action="/desk/undo/"' in data["row"]
 
 
+def test_a_checked_in_row_says_since_when_and_by_whom_in_the_readers_language(desk_client, hoynck):
+    session = working_sessions(hoynck.delegation.meeting)[0]
+    desk_client.post(reverse("desk:check_in"), {"session": session.pk, "participant": hoynck.pk})
+    local = Attendance.objects.get().checked_in_at.astimezone(hoynck.delegation.meeting.tz)
+    url = reverse("desk:index")
+
+    english = desk_client.get(url, {"session": session.pk, "q": "hoynck"}).content.decode()
+    arabic = desk_client.get(
+        url, {"session": session.pk, "q": "hoynck"}, HTTP_ACCEPT_LANGUAGE="ar"
+    ).content.decode()
+
+    since = f"{local:%a} {local.day} {local:%b}, {local:%H:%M}"
+    assert f"Present since {since} (desk)" in english
+    assert (
+        'Undo<span class="visually-hidden"> check-in of Wilhelm Höynck</span></button>' in english
+    )
+    # The Latin user name isolated in the right-to-left sentence.
+    assert '(<bdi dir="ltr">desk</bdi>)' in arabic and "حاضر منذ " in arabic
+    assert (
+        'تراجع<span class="visually-hidden"> عن تسجيل حضور Wilhelm Höynck</span></button>'
+        in arabic
+    )
+
+
 def test_checking_in_twice_is_harmless(desk_client, hoynck):
     session = working_sessions(hoynck.delegation.meeting)[0]
     data = {"session": session.pk, "participant": hoynck.pk}
@@ -372,13 +396,14 @@ def test_desk_query_count_does_not_grow(desk_client, django_assert_num_queries, 
     for participant in Participant.objects.filter(delegation__meeting=meeting)[:size]:
         Attendance.objects.create(session=session, participant=participant)
 
-    # session, user, two permission look-ups, meeting, sessions, participants, their
-    # attendances, expected and present counts
-    with django_assert_num_queries(10):
+    # session, user, two permission look-ups, meeting, data versions, sessions and
+    # expected count (the tests' dummy cache never keeps them), participants, their
+    # attendances, present count
+    with django_assert_num_queries(11):
         response = desk_client.get(reverse("desk:index"), {"session": session.pk})
     assert len(response.context["rows"]) == 2 * size
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         desk_client.get(reverse("desk:index"), {"session": session.pk, "q": "family"})
 
 

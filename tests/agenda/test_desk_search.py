@@ -1,16 +1,22 @@
 """The desk's search on a generated meeting: every kind of search a desk types finds the
-same people on SQLite and PostgreSQL (CI runs this file on both), and the session
-picker lists every session with its time in the meeting's zone."""
+same people on SQLite and PostgreSQL (CI runs this file on both), the session picker
+lists every session with its time in the meeting's zone, and what the desk caches
+(its sessions, its expected count) follows every change."""
 
 import re
+import zoneinfo
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
 from agenda.generate import generate_meeting
-from agenda.models import Session
+from agenda.models import Attendance, Session
 from delegations.models import Participant, fold
+from tests.agenda.desk_data import build_meeting, working_sessions
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +102,99 @@ def test_session_picker_joins_date_and_time_with_the_languages_comma(desk_client
     # CLDR's Arabic comma, never a Latin one, between the date and the time.
     assert f"، {start:%H:%M}–" in label.group(1)
     assert ", " not in label.group(1).split(" · ")[0]
+
+
+# --- The desk's cache of its sessions and expected count -------------------------------------
+
+
+@pytest.fixture
+def desk_cache(settings):
+    """The process's own cache, as in production: the tests' dummy cache keeps nothing."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+
+
+def picker_labels(response):
+    return re.findall(r'<option value="\d+"[^>]*>([^<]*)</option>', response.content.decode())
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_a_search_makes_the_same_queries_at_any_size_once_cached(
+    desk_client, desk_cache, django_assert_num_queries, size
+):
+    meeting = build_meeting(delegations=size, members=2, sessions=size // 2 + 1)
+    session = working_sessions(meeting)[0]
+    for participant in Participant.objects.filter(delegation__meeting=meeting)[:size]:
+        Attendance.objects.create(session=session, participant=participant)
+    desk_client.get(reverse("desk:index"), {"session": session.pk})
+
+    # session, user, two permission look-ups, meeting, data versions, participants, their
+    # attendances, present count: the sessions and the expected count come from the cache
+    with django_assert_num_queries(9):
+        response = desk_client.get(reverse("desk:index"), {"session": session.pk, "q": "family"})
+    assert len(response.context["rows"]) == 2 * size
+    assert response.context["counts"] == {"expected": 2 * size, "present": size, "absent": size}
+    assert len(picker_labels(response)) == size // 2 + 1
+
+
+def test_the_cached_picker_and_count_follow_every_change_to_the_meeting(
+    desk_client, desk_cache, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # each change bumps on its own
+        meeting = build_meeting(delegations=2, members=2, sessions=2)
+    first, second = working_sessions(meeting)
+    url = reverse("desk:index")
+    page = desk_client.get(url, {"session": first.pk})
+    assert picker_labels(page)[1].endswith("· Session 2")
+    assert page.context["counts"]["expected"] == 4
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second.title = "Closing plenary"
+        second.save()
+        participant = Participant.objects.filter(delegation__meeting=meeting).last()
+        participant.status = Participant.Status.CANCELLED
+        participant.save()
+    page = desk_client.get(url, {"session": first.pk})
+    assert picker_labels(page)[1].endswith("· Closing plenary")
+    assert page.context["counts"]["expected"] == 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting.time_zone = "Asia/Tokyo"
+        meeting.save()
+    start = second.starts_at.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
+    page = desk_client.get(url, {"session": first.pk})
+    assert f"{start:%H:%M}–" in picker_labels(page)[1]
+
+
+def test_the_cached_picker_is_in_each_reader_s_language(desk_client, desk_cache):
+    meeting = build_meeting(delegations=1, members=1, sessions=1)
+    session = working_sessions(meeting)[0]
+    session.title_fr = "Séance d’ouverture"
+    session.save()
+
+    english = desk_client.get(reverse("desk:index"))
+    french = desk_client.get(reverse("desk:index"), HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert picker_labels(english)[0].endswith("· Session 1")
+    assert picker_labels(french)[0].endswith("· Séance d’ouverture")
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "zh-hans", "ar"])
+def test_each_row_shows_what_the_participant_s_models_say(desk_client, generated, language):
+    """The rows read only the columns they show: every text is still the models' own,
+    in the reader's language (honorifics and positions are translated; Chinese puts
+    the honorific after the name)."""
+    response = desk_client.get(reverse("desk:index"), {"q": "a"}, HTTP_ACCEPT_LANGUAGE=language)
+    html = response.content.decode()
+    with translation.override(language):
+        for row in response.context["rows"]:
+            participant = Participant.objects.select_related(
+                "official", "delegation__organization"
+            ).get(pk=row["pk"])
+            official = participant.official
+            assert row["full_name"] == official.full_name
+            assert row["position"] == official.position
+            assert row["organization"] == str(participant.delegation.organization)
+            assert row["role"] == participant.get_role_display()
+            assert f"<bdi>{escape(official.full_name)}</bdi>" in html
+    assert len(response.context["rows"]) == 50
