@@ -299,7 +299,8 @@ def _json_lines(data):
     to diff, and written by the json module's C encoder (``indent`` makes it fall back
     to the Python one, two thirds of the feed's time for 500 sessions)."""
     head = {key: value for key, value in data.items() if key != "sessions"}
-    dumps = functools.partial(json.dumps, ensure_ascii=False)
+    # One encoder for every line: json.dumps with an option makes a new one each call.
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
     lines = ",\n".join(dumps(session) for session in data["sessions"])
     return f'{dumps(head)[:-1]}, "sessions": [\n{lines}\n]}}\n'.encode()
 
