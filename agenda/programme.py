@@ -33,12 +33,11 @@ from .models import AgendaItem, Session, SessionItem
 
 @dataclasses.dataclass(slots=True, frozen=True)
 class ProgrammeItem:
-    """An agenda item as a session lists it: "Item 3: …"."""
+    """An agenda item as a session lists it: its number and title in the reader's language."""
 
     pk: int
     number: int
     title: str
-    line: str
 
 
 @dataclasses.dataclass(slots=True)
@@ -50,7 +49,7 @@ class ProgrammeSession:
     ``start_iso``/``end_iso`` the same as ISO 8601 and ``start_clock``/``end_clock`` the
     reader's clock ("10:00"); ``pending``: provisional, and the meeting not over yet;
     ``location`` is what a calendar writes (the room and its location, else the room, the
-    venue and the city); ``chair_line`` is "Chair: …", empty without a chair.
+    venue and the city).
     """
 
     pk: int
@@ -72,17 +71,12 @@ class ProgrammeSession:
     location: str
     chair_id: int | None
     chair_name: str
-    chair_line: str
     entries: list
 
     @property
     def chair(self):
         """Whether the session has a chair (as ``session.chair`` is for a model)."""
         return self.chair_id is not None
-
-    @property
-    def item_lines(self):
-        return [item.line for item in self.entries]
 
     @property
     def item_titles(self):
@@ -140,7 +134,6 @@ def programme_sessions(meeting, sessions, *, items=None):
     over = meeting.is_over
     kinds = {value: str(label) for value, label in Session.Kind.choices}
     clock_format = pgettext("time of day", "H:i")
-    chair_line = _("Chair: %(chair)s")
     clocks, rooms, chairs = {}, {}, {}
 
     def clock(value):
@@ -161,7 +154,7 @@ def programme_sessions(meeting, sessions, *, items=None):
                 name = official_name(
                     *honorific.pick(row), row["chair__given_name"], row["chair__family_name"]
                 )
-            chairs[row["chair_id"]] = (name, chair_line % {"chair": name} if name else "")
+            chairs[row["chair_id"]] = name
         return chairs[row["chair_id"]]
 
     result = []
@@ -169,7 +162,6 @@ def programme_sessions(meeting, sessions, *, items=None):
         start, end = row["starts_at"].astimezone(tz), row["ends_at"].astimezone(tz)
         text, text_language = title.pick(row)
         name, place = room(row)
-        chair_name, chair_text = chair(row)
         result.append(
             ProgrammeSession(
                 pk=row["pk"],
@@ -190,8 +182,7 @@ def programme_sessions(meeting, sessions, *, items=None):
                 room_name=name,
                 location=place,
                 chair_id=row["chair_id"],
-                chair_name=chair_name,
-                chair_line=chair_text,
+                chair_name=chair(row),
                 entries=entries.get(row["pk"], []),
             )
         )
@@ -202,16 +193,7 @@ def _session_items(meeting, items=None):
     """{session pk: [ProgrammeItem]} in each session's order, for ``meeting``."""
     if items is None:
         items = AgendaItem.objects.filter(meeting=meeting)
-    item_line = _("Item %(number)s: %(title)s")
-    by_pk = {}
-    for item in items:
-        title = item.title
-        by_pk[item.pk] = ProgrammeItem(
-            pk=item.pk,
-            number=item.number,
-            title=title,
-            line=item_line % {"number": item.number, "title": title},
-        )
+    by_pk = {item.pk: ProgrammeItem(item.pk, item.number, item.title) for item in items}
     entries = {}
     pairs = (
         SessionItem.objects.filter(session__meeting=meeting)
@@ -235,7 +217,6 @@ class SessionRow:
     name kept in its own direction (``bidi.isolated_html``: a Latin name in an Arabic
     page)."""
 
-    pk: int
     kind: str
     is_break: bool
     title: str
@@ -285,7 +266,6 @@ def session_rows(sessions, session_url):
 
     return [
         SessionRow(
-            pk=session.pk,
             kind=session.kind,
             is_break=session.kind == Session.Kind.BREAK,
             title=session.title,

@@ -91,19 +91,16 @@ def test_sessions_read_in_french_with_english_where_french_is_missing(geneva):
         "Salle XVII, Palais des Nations, Genève",
     )
     assert first.chair and first.chair_name == "S. E. M. Сергей Лавров"
-    assert first.chair_line == "Présidence : S. E. M. Сергей Лавров"
     assert first.notes == "Doors open at 8:30"
     assert first.pending and first.is_provisional
     assert first.entries == [
-        ProgrammeItem(pk=first.entries[0].pk, number=2, title="Puits", line="Point 2 : Puits"),
-        ProgrammeItem(
-            pk=first.entries[1].pk, number=1, title="Shared rivers", line="Point 1 : Shared rivers"
-        ),
+        ProgrammeItem(pk=first.entries[0].pk, number=2, title="Puits"),
+        ProgrammeItem(pk=first.entries[1].pk, number=1, title="Shared rivers"),
     ]
     assert first.item_titles == [(2, "Puits"), (1, "Shared rivers")]
     # No room: the meeting's venue and city; no chair: nothing said of one.
     assert (second.room_name, second.location) == ("", "Palais des Nations, Genève")
-    assert (second.chair, second.chair_name, second.chair_line) == (False, "", "")
+    assert (second.chair, second.chair_name) == (False, "")
     assert second.entries == []
 
 
@@ -166,7 +163,8 @@ def test_the_session_table_in_french(client, geneva):
     # A break is not a link; its English title says it is English.
     assert '<span class="session-title" dir="auto" lang="en">Lunch</span>' in page
     assert '<span class="badge badge-provisional ms-1">Provisoire</span>' in page
-    assert "<li>Point 2 : Puits</li>" in page
+    assert "<li>Point 2 : Puits</li><li>Point 1 : Shared rivers</li>" in page
+    assert "<bdi>Salle XVII</bdi> · Présidence : S. E. M. Сергей Лавров</p>" in page
     assert (
         '<time datetime="2027-07-01T09:00:00+02:00">09 h 00</time>–'
         '<time datetime="2027-07-01T10:30:00+02:00">10 h 30</time>'
