@@ -160,7 +160,7 @@ def _rows(participants, attendances, meeting):
     for all the rows, a translated field's reading (its language and fallbacks) once per
     row. Fifty rows of ``blocktranslate``, lazy role labels and lookups through the
     models cost the desk more than its search."""
-    roles = {value: str(label) for value, label in Participant.Role.choices}
+    roles = documents.role_labels()
     not_checked_in = _("Not checked in")
     present_since = _("Present since %(time)s (%(by)s)")
     check_in = _('Check in<span class="visually-hidden"> %(name)s</span>')
