@@ -69,11 +69,11 @@ def session_uid(session):
 
 
 def session_description(session, *, url, pending, labels=None):
-    """The event's description of a session as ``views.programme_sessions`` returns it
+    """The event's description of a session as ``programme.programme_sessions`` returns it
     (``item_titles``: its agenda items in order; ``chair_name``); ``labels`` (from
     ``Labels``) saves looking up the same translations for every session of a feed."""
     labels = labels or Labels()
-    lines = [labels.kind(session.kind)]
+    lines = [session.kind_label]
     items = [f"{number}. {title}" for number, title in session.item_titles]
     if items:
         lines.append(labels.items % {"items": "; ".join(items)})
@@ -91,22 +91,13 @@ class Labels:
     """The feed's words in the active language, translated once per feed."""
 
     def __init__(self):
-        from .models import Session
-
-        self._kinds = dict(Session.Kind.choices)
-        self._translated = {}
         self.items = _("Agenda items: %(items)s")
         self.chair = _("Chair: %(chair)s")
         self.provisional = _("Provisional: times and room not yet confirmed.")
 
-    def kind(self, kind):
-        if kind not in self._translated:
-            self._translated[kind] = str(self._kinds.get(kind, kind))
-        return self._translated[kind]
-
 
 def session_event(session, *, url, stamp, meeting, labels=None):
-    """The session (as ``views.programme_sessions`` returns it) as the content lines of
+    """The session (as ``programme.programme_sessions`` returns it) as the content lines of
     a VEVENT of ``meeting``; ``stamp`` is DTSTAMP's value. Once the meeting is over an
     unconfirmed session is not pending any more (``session.pending`` is false): it is
     neither TENTATIVE nor marked provisional (nor CONFIRMED)."""
@@ -120,7 +111,7 @@ def session_event(session, *, url, stamp, meeting, labels=None):
         f"DTEND;TZID={tzid}:{_local(session.end_local)}",
         f"DTSTAMP:{stamp}",
         f"UID:{session_uid(session)}",
-        f"CATEGORIES:{text(labels.kind(session.kind))}",
+        f"CATEGORIES:{text(session.kind_label)}",
     ]
     description = session_description(session, url=url, pending=pending, labels=labels)
     lines.append(f"DESCRIPTION:{text(description)}")
@@ -147,7 +138,7 @@ def timezone_component(time_zone, first_date, last_date):
 
 
 def programme_calendar(meeting, sessions, *, url_for, stamp):
-    """iCalendar bytes for ``sessions`` of ``meeting`` (as ``views.programme_sessions``
+    """iCalendar bytes for ``sessions`` of ``meeting`` (as ``programme.programme_sessions``
     returns them); ``url_for(session)`` gives each
     session's absolute page URL, ``stamp`` (an aware datetime) the moment the data last
     changed, written as every event's DTSTAMP."""

@@ -45,7 +45,7 @@ register.filter("lang_attr", lang_attr)
 
 @register.simple_tag(takes_context=True)
 def session_table(context, sessions, caption, caption_hidden=False):
-    """The programme table of ``sessions`` (rows of ``views.session_rows``), its caption
+    """The programme table of ``sessions`` (rows of ``programme.session_rows``), its caption
     naming whose clocks the times are; rendered by Jinja2
     (templates/jinja2/includes/session_table.html), the programme's hottest loop."""
     meeting = context.get("meeting")
