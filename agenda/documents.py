@@ -41,7 +41,7 @@ from meetingsite.dates import date_time_separator, format_date_time
 
 from .bidi import isolate, isolated_html
 from .models import AgendaItem, Attendance, ParticipantListVersion, Session, SpeakersList
-from .rendering import LazyQr, qr_svg_file
+from .rendering import LazyQr, qr_codes
 from .seating import seating_plan
 from .seating_svg import seating_svg
 
@@ -140,6 +140,10 @@ class Document:
     def print_body(self, isolate):
         """What the Typst template (``typeset``) prints, as JSON: texts already isolated."""
         raise NotImplementedError(f"{self.identifier} has no Typst template.")
+
+    def print_files(self):
+        """Binary files the Typst template reads besides its JSON, ``{name: bytes}``."""
+        return {}
 
     def print_table(self, rows, isolate):
         """The columns' headings and the cells' values of ``rows``, for paper."""
@@ -841,7 +845,13 @@ class Badges(Document):
             for row in expected_people(meeting)
         ]
 
+    @cached_property
+    def qr_codes(self):
+        """Each badge number's QR code: where it lies in the pixels of them all, and those."""
+        return qr_codes(row["badge_number"] for row in self.rows)
+
     def print_body(self, isolate):
+        placed, _pixels = self.qr_codes
         return {
             "no_number": _("No badge number"),
             "rows": [
@@ -850,11 +860,15 @@ class Badges(Document):
                     "organization": isolate(row["organization"]),
                     "role": isolate(row["role"]),
                     "badge_number": isolate(row["badge_number"]),
-                    "qr": qr_svg_file(row["badge_number"]) if row["badge_number"] else "",
+                    "qr": placed.get(row["badge_number"]),
                 }
                 for row in self.rows
             ],
         }
+
+    def print_files(self):
+        _placed, pixels = self.qr_codes
+        return {"qr-codes.bin": pixels}
 
 
 # --- Speakers' list --------------------------------------------------------------------------

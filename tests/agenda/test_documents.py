@@ -8,7 +8,7 @@ import re
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 import pytest
-import segno
+import zxingcpp
 from django.core.management import call_command
 from django.http import Http404
 from django.urls import get_resolver, reverse
@@ -474,10 +474,10 @@ def test_badges_carry_name_organization_role_and_a_qr_code_of_the_badge_number(
     rows = csv_rows(desk_client.get(url, {"format": "csv"}).content)
     pdf = pdf_pages(desk_client.get(url, {"format": "pdf"}).content)
 
-    qr = segno.make(participant.badge_number, micro=False, error="m", boost_error=False, mask=0)
-    assert qr.svg_inline(scale=3, border=2, omitsize=True) in html
-    assert qr.designator == "1-M"  # version 1, error correction M: scans from a printed badge
+    assert rendering.qr_svg(participant.badge_number) in html
     assert html.count('<article class="badge">') == 4
+    # Version 1 (21 modules and a quiet zone of 4 each side), error correction M.
+    assert rendering.qr_code(participant.badge_number)[0] == 29
     assert rows[1] == [
         participant.badge_number,
         "H.E. Mr. Given0 Family0000",
@@ -490,6 +490,31 @@ def test_badges_carry_name_organization_role_and_a_qr_code_of_the_badge_number(
     # What the code holds is what the desk's search finds.
     found = desk_client.get(reverse("desk:index"), {"q": participant.badge_number})
     assert [row["participant"] for row in found.context["rows"]] == [participant]
+
+
+def scanned(pdf):
+    """What a scanner reads of the QR codes on the PDF's first page, top to bottom."""
+    image = pypdfium2.PdfDocument(pdf)[0].render(scale=2).to_pil()
+    return [code.text for code in zxingcpp.read_barcodes(image)]
+
+
+def test_badge_qr_codes_scan_as_their_badge_numbers_on_paper_and_on_screen(desk_client, meeting):
+    numbers = list(
+        Participant.objects.filter(delegation__meeting=meeting)
+        .order_by("delegation__organization__sort_name", "role_order", "official__sort_key")
+        .values_list("badge_number", flat=True)
+    )
+    url = reverse("desk:badges")
+
+    printed = scanned(desk_client.get(url, {"format": "pdf"}).content)
+    html = desk_client.get(url).content.decode()
+    screen = [
+        scanned(rendering.write_pdf(f"<html><body>{svg}</body></html>"))
+        for svg in re.findall(r"<svg .*?</svg>", html)
+    ]
+
+    assert sorted(printed) == sorted(numbers)
+    assert screen == [[number] for number in numbers]
 
 
 # --- CSV safety ------------------------------------------------------------------------------
