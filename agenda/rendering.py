@@ -17,7 +17,7 @@ import re
 import shutil
 import tempfile
 import threading
-from functools import lru_cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import Path
 
 import zxingcpp
@@ -217,7 +217,7 @@ def typst_compiler():
     return typst.Compiler(font_paths=folders, ignore_system_fonts=True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def typst_root(pid):
     """Process ``pid``'s folder for Typst, the only one its templates can read: a link to
     each template of templates/typst and the binary files of the document being printed
