@@ -57,6 +57,12 @@ urlpatterns = [
         name="participant_version_changes",
     ),
     path("documents/attendance/", desk.document, {"kind": "attendance"}, name="attendance"),
+    path(
+        "documents/attendance/session/<int:pk>/",
+        desk.document,
+        {"kind": "attendance"},
+        name="attendance_session",
+    ),
     path("documents/badges/", desk.document, {"kind": "badges"}, name="badges"),
     path("documents/speakers/<int:number>/", desk.document, {"kind": "speakers"}, name="speakers"),
     path("documents/credentials/", desk.document, {"kind": "credentials"}, name="credentials"),

@@ -20,8 +20,7 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from delegations.models import (
-    column,
-    first_translation,
+    Translated,
     lang_attribute,
     language_order,
     official_name,
@@ -83,20 +82,6 @@ class ProgrammeSession:
         return [(item.number, item.title) for item in self.entries]
 
 
-class _Translated:
-    """Reads one translated field from ``values()`` rows in the reader's language order:
-    ``pick(row)`` gives ``(text, language)`` as ``translated_value`` does for a model."""
-
-    def __init__(self, field, order, prefix=""):
-        self.columns = [(language, prefix + column(field, language)) for language in order]
-
-    def names(self):
-        return [name for _language, name in self.columns]
-
-    def pick(self, row):
-        return first_translation((language, row[name]) for language, name in self.columns)
-
-
 def location(room_name, room_location, meeting):
     """Where a session is, as its calendar event says: the room and the room's own
     location, or else the room with the meeting's venue and city."""
@@ -116,11 +101,11 @@ def programme_sessions(meeting, sessions, *, items=None):
     ``items`` gives them) and which session takes which, whatever the number of sessions.
     """
     order = language_order(get_language())
-    title = _Translated("title", order)
-    notes = _Translated("notes", order)
-    room_name = _Translated("name", order, "room__")
-    room_location = _Translated("location", order, "room__")
-    honorific = _Translated("honorific", order, "chair__")
+    title = Translated("title", order)
+    notes = Translated("notes", order)
+    room_name = Translated("name", order, "room__")
+    room_location = Translated("location", order, "room__")
+    honorific = Translated("honorific", order, "chair__")
     fields = [
         *("pk", "kind", "starts_at", "ends_at", "is_provisional", "room_id", "chair_id"),
         *("chair__given_name", "chair__family_name"),

@@ -66,6 +66,21 @@ def first_translation(values):
     return "", None
 
 
+class Translated:
+    """Reads one translated field from ``values()`` rows in a reader's language order
+    (``language_order``): ``pick(row)`` gives ``(text, language)`` as ``translated_value``
+    does for a model instance; ``prefix`` leads from the queried model to the field's."""
+
+    def __init__(self, field, order, prefix=""):
+        self.columns = [(language, prefix + column(field, language)) for language in order]
+
+    def names(self):
+        return [name for _language, name in self.columns]
+
+    def pick(self, row):
+        return first_translation((language, row[name]) for language, name in self.columns)
+
+
 def translated_value(instance, field, language_code):
     """``instance``'s ``field`` as shown to a reader of ``language_code``, and the
     language it is in: that language's text, or else English, or else the first other
@@ -640,6 +655,19 @@ def roster_errors(*, seats, roles, require_head=True):
     return errors
 
 
+def protocol_order(path=""):
+    """The order of the list of participants, for ``order_by``: delegations in protocol
+    order, head of delegation first (``path`` leads from the queried model to a participant)."""
+    return (
+        F(f"{path}delegation__protocol_order").asc(nulls_last=True),
+        f"{path}delegation__organization__sort_name",
+        f"{path}delegation__organization__name",
+        f"{path}role_order",
+        f"{path}official__sort_key",
+        f"{path}pk",
+    )
+
+
 class ParticipantQuerySet(models.QuerySet):
     def listed(self):
         """Participants not cancelled, head first, with their officials loaded."""
@@ -658,14 +686,7 @@ class ParticipantQuerySet(models.QuerySet):
             .exclude(status=Participant.Status.CANCELLED)
             .exclude(delegation__status__in=Delegation.INACTIVE_STATUSES)
             .select_related("official", "delegation__organization")
-            .order_by(
-                F("delegation__protocol_order").asc(nulls_last=True),
-                "delegation__organization__sort_name",
-                "delegation__organization__name",
-                "role_order",
-                "official__sort_key",
-                "pk",
-            )
+            .order_by(*protocol_order())
         )
 
     def search(self, query):

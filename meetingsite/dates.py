@@ -99,6 +99,13 @@ def zone_city(time_zone, language=None):
     return city or time_zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
+def list_separator(language=None):
+    """What the language sets between the items of a list: ", " in English, "، " in
+    Arabic, "、" in Chinese (CLDR's standard list pattern, "{0}, {1}")."""
+    pattern = babel_locale(language).list_patterns["standard"]["middle"]
+    return pattern.replace("{0}", "", 1).replace("{1}", "", 1)
+
+
 def date_time_separator(language=None):
     """What the language sets between a date and a time of day: ", " in English, "، " in
     Arabic, a space in Chinese (CLDR's medium date-time pattern, "{1}, {0}")."""

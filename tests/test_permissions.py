@@ -72,6 +72,7 @@ MATRIX = {
     "desk:participant_version": (["version"], DESK_ONLY),
     "desk:participant_version_changes": (["version"], DESK_ONLY),
     "desk:attendance": ([], DESK_ONLY),
+    "desk:attendance_session": (["session"], DESK_ONLY),
     "desk:credentials": ([], DESK_ONLY),
     # Credentials files: the secretariat only, never the desk.
     "desk:credentials_file": (

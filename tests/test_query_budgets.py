@@ -30,10 +30,11 @@ BUDGETS = {
     "sign-in sheet (session)": 7,
     "sign-in sheet (day)": 6,
     "list of participants": 7,
-    "attendance record": 8,
+    "attendance record": 9,  # the check-ins counted, the people read
+    "attendance record (session)": 8,
     "badges": 6,
     "list of participants (csv)": 7,
-    "attendance record (csv)": 8,
+    "attendance record (csv)": 7,  # the check-ins listed
 }
 
 
@@ -58,6 +59,7 @@ def urls(meeting):
         "sign-in sheet (day)": reverse("desk:sign_in_day", args=[meeting.start_date.isoformat()]),
         "list of participants": reverse("desk:participants"),
         "attendance record": reverse("desk:attendance"),
+        "attendance record (session)": reverse("desk:attendance_session", args=[desk_session.pk]),
         "badges": reverse("desk:badges"),
         "list of participants (csv)": reverse("desk:participants") + "?format=csv",
         "attendance record (csv)": reverse("desk:attendance") + "?format=csv",

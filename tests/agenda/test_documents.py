@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.http import Http404
 from django.urls import get_resolver, reverse
 from django.utils import translation
+from django.utils.formats import date_format
 
 from agenda import desk, documents, rendering
 from agenda.models import Attendance
@@ -67,6 +68,19 @@ def pdf_fonts(content):
 def csv_rows(content):
     assert content.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark, for Excel
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def cells(html, table_class):
+    """The text of each row's cells in the HTML table of class ``table_class``."""
+    table = re.search(rf'<table class="{table_class}">(.*?)</table>', html, re.S).group(1)
+    body = table.split("</thead>", 1)[-1]
+    return [
+        [
+            " ".join(re.sub(r"<[^>]+>", " ", cell).split())
+            for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)
+        ]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
+    ]
 
 
 def in_order(text, names):
@@ -437,10 +451,65 @@ def test_attendance_record_lists_who_was_present_with_totals(desk_client, meetin
         ["Session 2", "1996-02-16", "10:00", "Organization 0001 (O0001)",
          "H.E. Mr. Given1 Family0001", "Adviser"],
     ]  # fmt: skip
-    assert "3 present of 4 expected" in html
-    assert "1 present of 4 expected" in html
+    # The meeting's record: each session's totals, then each person's days and sessions.
+    assert cells(html, "summary") == [
+        ["Session 1", f"Thu 15 Feb, 10:00, {first.room}", "3", "1", "4"],
+        ["Session 2", f"Fri 16 Feb, 10:00, {second.room}", "1", "3", "4"],
+    ]
+    assert cells(html, "participants people") == [
+        ["Organization 0000 (O0000)"],
+        ["H.E. Mr. Given0 Family0000", "Head of delegation", "15 Feb", "1"],
+        ["H.E. Mr. Given1 Family0000", "Adviser", "15 Feb", "1"],
+        ["Organization 0001 (O0001)"],
+        ["H.E. Mr. Given0 Family0001", "Head of delegation", "15 Feb", "1"],
+        ["H.E. Mr. Given1 Family0001", "Adviser", "16 Feb", "1"],
+    ]
+    assert "present of" not in html
+    assert in_order(
+        text,
+        [
+            "Attendance record",
+            "Totals",
+            f"Session 1 Thu 15 Feb, 10:00, {first.room} 3 1 4",
+            f"Session 2 Fri 16 Feb, 10:00, {second.room} 1 3 4",
+            "Organization 0000 (O0000)",
+            "H.E. Mr. Given0 Family0000 Head of delegation 15 Feb 1",
+            "H.E. Mr. Given1 Family0001 Adviser 16 Feb 1",
+        ],
+    )
+
+
+def test_a_sessions_attendance_record_lists_who_checked_in_and_when(desk_client, meeting):
+    first, second = working_sessions(meeting)
+    people = list(Participant.objects.filter(delegation__meeting=meeting).order_by("pk"))
+    for participant in people[:3]:
+        Attendance.objects.create(session=first, participant=participant)
+    Attendance.objects.create(session=second, participant=people[3])
+    url = reverse("desk:attendance_session", args=[first.pk])
+
+    response = desk_client.get(url, {"format": "csv"})
+    rows = csv_rows(response.content)
+    html = desk_client.get(url).content.decode()
+    text = pdf_pages(desk_client.get(url, {"format": "pdf"}).content)[0][0]
+
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="{meeting.slug}-attendance-record-1996-02-15-1000.csv"'
+    )
+    assert [row[4] for row in rows[1:]] == [
+        "H.E. Mr. Given0 Family0000",
+        "H.E. Mr. Given1 Family0000",
+        "H.E. Mr. Given0 Family0001",
+    ]
+    assert [row[:4] for row in cells(html, "present")] == [
+        ["1", "Organization 0000 (O0000)", "H.E. Mr. Given0 Family0000", "Head of delegation"],
+        ["2", "Organization 0000 (O0000)", "H.E. Mr. Given1 Family0000", "Adviser"],
+        ["3", "Organization 0001 (O0001)", "H.E. Mr. Given0 Family0001", "Head of delegation"],
+        ["3 present of 4 expected"],
+    ]
+    assert "Totals" not in html
     assert "3 present of 4 expected" in text
-    assert "Attendance record" in text
+    assert "Given1 Family0001" not in text
+    assert desk_client.get(reverse("desk:attendance_session", args=[0])).status_code == 404
 
 
 def test_a_sessions_total_prints_once_after_its_last_row(desk_client):
@@ -449,7 +518,9 @@ def test_a_sessions_total_prints_once_after_its_last_row(desk_client):
     for participant in Participant.objects.filter(delegation__meeting=meeting):
         Attendance.objects.create(session=session, participant=participant)
 
-    response = desk_client.get(reverse("desk:attendance"), {"format": "pdf"})
+    response = desk_client.get(
+        reverse("desk:attendance_session", args=[session.pk]), {"format": "pdf"}
+    )
 
     pages = [text for text, _size in pdf_pages(response.content)]
     assert len(pages) > 1
@@ -598,8 +669,9 @@ def test_css_string_cannot_break_out_of_the_style_element():
 @pytest.mark.parametrize("size", [2, 10])
 @pytest.mark.parametrize(
     ("name", "queries"),
-    [("sign_in_session", 7), ("sign_in_day", 6), ("participants", 7), ("attendance", 8),
-     ("badges", 6)],
+    [("sign_in_session", 7), ("sign_in_day", 6), ("participants", 7),
+     # The meeting's record counts the check-ins; its CSV lists them.
+     ("attendance", {"html": 9, "csv": 7}), ("badges", 6)],
 )  # fmt: skip
 def test_document_query_count_does_not_grow(
     desk_client, django_assert_num_queries, size, name, queries
@@ -615,7 +687,7 @@ def test_document_query_count_does_not_grow(
     url = reverse(f"desk:{name}", args=args)
 
     for fmt in ("html", "csv"):
-        with django_assert_num_queries(queries):
+        with django_assert_num_queries(queries[fmt] if isinstance(queries, dict) else queries):
             response = desk_client.get(url, {"format": fmt})
         assert response.status_code == 200
 
@@ -647,15 +719,21 @@ def test_document_query_count_does_not_grow(
 def test_attendance_record_gives_the_day_and_time_in_the_meetings_time_zone(
     desk_client, server_time_zone, time_zone, city, start, at, line, cell, csv_row
 ):
-    checked_in(time_zone=time_zone, city=city, start=start, at=at, title="Plenary", room=None)
-    url = reverse("desk:attendance")
+    session = checked_in(
+        time_zone=time_zone, city=city, start=start, at=at, title="Plenary", room=None
+    )
+    url = reverse("desk:attendance_session", args=[session.pk])
 
     html = desk_client.get(url).content.decode()
     rows = csv_rows(desk_client.get(url, {"format": "csv"}).content)
+    meeting_rows = csv_rows(desk_client.get(reverse("desk:attendance"), {"format": "csv"}).content)
+    summary = cells(desk_client.get(reverse("desk:attendance")).content.decode(), "summary")
 
     assert line in html
     assert cell in html
     assert [*rows[1][1:3], rows[1][6]] == csv_row
+    assert meeting_rows == rows
+    assert summary[0][1] == date_format(start, "D j M, H:i")
 
 
 def test_document_page_lets_only_its_own_stylesheet_through_the_csp(desk_client, meeting):
@@ -713,6 +791,7 @@ def printable(meeting, desk_user):
     arguments = {
         "sign_in_session": [session.pk],
         "sign_in_day": [meeting.start_date.isoformat()],
+        "attendance_session": [session.pk],
         "speakers": [item.number],
         "participant_version": [version.pk],
     }

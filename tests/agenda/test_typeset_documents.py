@@ -77,7 +77,11 @@ def test_hostile_names_print_literally_and_run_nothing():
         )
         Attendance.objects.create(session=working_sessions(meeting)[0], participant=participant)
 
-    for kind, build in the_four(meeting).items():
+    session = working_sessions(meeting)[0]
+    builds = the_four(meeting) | {
+        "attendance (session)": lambda: documents.AttendanceRecord(meeting, session=session)
+    }
+    for kind, build in builds.items():
         with translation.override("en"):
             content = rendering.render_pdf(build())
         # Narrow columns wrap the names: compare what is printed, not where lines break.

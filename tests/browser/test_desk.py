@@ -64,7 +64,7 @@ def test_desk_officer_checks_three_delegates_in_by_keyboard_and_prints(page, sit
     ) == ["Gaviria", "Höynck", "Singh"]
 
     sheet = page.request.get(f"{site}/desk/documents/sign-in/session/{opening.pk}/?format=pdf")
-    record = page.request.get(f"{site}/desk/documents/attendance/?format=pdf")
+    record = page.request.get(f"{site}/desk/documents/attendance/session/{opening.pk}/?format=pdf")
 
     assert sheet.headers["content-type"] == "application/pdf"
     pages = pdf_text(sheet.body())
