@@ -7,12 +7,14 @@ from typing import NamedTuple
 from csp.constants import NONCE
 from csp.decorators import csp_update
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
@@ -53,15 +55,16 @@ def current_meeting_or_404():
     return meeting
 
 
-def default_session(sessions, now):
-    """The session under way, else the next one, else the last one."""
-    for session in sessions:
-        if session.starts_at <= now < session.ends_at:
-            return session
-    for session in sessions:
-        if session.starts_at > now:
-            return session
-    return sessions[-1] if sessions else None
+def default_session(times, now):
+    """Of the sessions whose (start, end) are ``times``, the index of the one under way at
+    ``now``, else of the next one, else of the last one; None when there is none."""
+    for index, (start, end) in enumerate(times):
+        if start <= now < end:
+            return index
+    for index, (start, _end) in enumerate(times):
+        if start > now:
+            return index
+    return len(times) - 1 if times else None
 
 
 def _int_or_none(value):
@@ -74,16 +77,6 @@ def _int_or_none(value):
 def _chosen_session(sessions, value):
     pk = _int_or_none(value)
     return next((session for session in sessions if session.pk == pk), None)
-
-
-class PickedSession(NamedTuple):
-    """A session as the desk's picker knows it: its times (to choose the default one) and
-    its label, already escaped for HTML."""
-
-    pk: int
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
-    label: str
 
 
 def session_labels(meeting, sessions):
@@ -112,10 +105,33 @@ def session_labels(meeting, sessions):
 
 class DeskView(NamedTuple):
     """What the desk reads of its meeting that only a change to the meeting's data
-    changes: its sessions, labelled in one language, and how many people it expects."""
+    changes, as plain values: the picker's sessions (their ids, and their starts and ends
+    in seconds since the epoch), its ``<option>`` elements in one language, none
+    selected, and how many people the meeting expects.
 
-    sessions: list
+    Plain values because every search reads it from the cache: the same 500 sessions as
+    named tuples of ``datetime`` took a millisecond a search to unpickle, and joining
+    their options another."""
+
+    pks: tuple
+    times: tuple
+    options: str
     expected: int
+
+    def session_pk(self, value, now):
+        """The id of the session ``value`` names, if it is one of the picker's; else of
+        the one under way at ``now``, else the next one, else the last one; else None."""
+        pk = _int_or_none(value)
+        if pk in self.pks:
+            return pk
+        index = default_session(self.times, now.timestamp())
+        return None if index is None else self.pks[index]
+
+    def options_choosing(self, pk):
+        """The picker's options with session ``pk`` selected."""
+        option = f'<option value="{pk}">'
+        # The labels are escaped and the ids are numbers (desk_view).
+        return mark_safe(self.options.replace(option, f"{option[:-1]} selected>", 1))  # noqa: S308
 
 
 def desk_view(meeting):
@@ -133,64 +149,71 @@ def desk_view(meeting):
         sessions = list(Session.objects.for_desk(meeting).select_related(None))
         labels = session_labels(meeting, sessions)
         view = DeskView(
-            sessions=[
-                PickedSession(session.pk, session.starts_at, session.ends_at, escape(label))
+            pks=tuple(session.pk for session in sessions),
+            times=tuple(
+                (session.starts_at.timestamp(), session.ends_at.timestamp())
+                for session in sessions
+            ),
+            options="".join(
+                f'<option value="{session.pk}">{escape(label)}</option>'
                 for session, label in zip(sessions, labels, strict=True)
-            ],
+            ),
             expected=Participant.objects.expected(meeting).count(),
         )
         cache.set(key, view, CACHE_SECONDS)
     return view
 
 
-def session_options(picked, chosen):
-    """The picker's ``<option>`` elements, the chosen session's selected: joined here, as
-    a template loop over 500 sessions costs several milliseconds a search."""
-    return mark_safe(  # labels escaped in desk_view, pks are numbers
-        "".join(
-            f'<option value="{session.pk}"{" selected" if session.pk == chosen.pk else ""}>'
-            f"{session.label}</option>"
-            for session in picked
-        )
-    )
+# What a result row reads of a participant, with ``values()``: its id and what
+# ``documents.person`` reads, as the printed lists do. Model instances (six languages'
+# columns each, for three models) took longer to build than the search took to run.
+ROW_COLUMNS = ["pk", *documents.person_columns()]
 
 
-def _rows(participants, attendances, meeting):
-    """The result rows, each with every text it shows made here: the translations once
-    for all the rows, a translated field's reading (its language and fallbacks) once per
-    row. Fifty rows of ``blocktranslate``, lazy role labels and lookups through the
-    models cost the desk more than its search."""
+def _row_values(participant):
+    """``participant``, an instance, as ``ROW_COLUMNS`` read it (the check-in's one row)."""
+    return {
+        column: functools.reduce(getattr, column.split("__"), participant)
+        for column in ROW_COLUMNS
+    }
+
+
+def _rows(people, attendances, meeting):
+    """The result rows, from ``people`` (read with ``ROW_COLUMNS``) and their
+    ``attendances`` (``_attendances``), each with every text it shows made here, as the
+    printed list of participants shows it (``documents.person``): the translations once
+    for all the rows. Fifty rows of ``blocktranslate``, lazy role labels and lookups
+    through the models cost the desk more than its search."""
     roles = documents.role_labels()
     not_checked_in = _("Not checked in")
     present_since = _("Present since %(time)s (%(by)s)")
     check_in = _('Check in<span class="visually-hidden"> %(name)s</span>')
     undo = _('Undo<span class="visually-hidden"> check-in of %(name)s</span>')
     rows = []
-    for participant in participants:
-        official = participant.official
-        attendance = attendances.get(participant.pk)
-        name = {"name": conditional_escape(official.name)}
+    for values in people:
+        shown = documents.person(values, roles)
+        attendance = attendances.get(values["pk"])
+        name = {"name": conditional_escape(documents.OfficialColumns(values, "official__").name)}
         if attendance is None:
             status, button = not_checked_in, mark_safe(check_in % name)
         else:
-            user = attendance.checked_in_by
+            checked_in_at, username = attendance
             since = {
                 "time": isolated_html(
-                    date_format(attendance.checked_in_at.astimezone(meeting.tz), "D j M, H:i")
+                    date_format(checked_in_at.astimezone(meeting.tz), "D j M, H:i")
                 ),
-                "by": isolated_html((user.get_username() if user else "") or "—"),
+                "by": isolated_html(username or "—"),
             }
             status, button = mark_safe(present_since % since), mark_safe(undo % name)
         rows.append(
             {
-                "pk": participant.pk,
-                "participant": participant,
-                "attendance": attendance,
-                "full_name": official.full_name,
-                "position": official.position,
-                "organization": str(participant.delegation.organization),
-                "role": roles.get(participant.role, participant.role),
-                "badge_number": participant.badge_number,
+                "pk": values["pk"],
+                "present": attendance is not None,
+                "full_name": shown["name"],
+                "position": shown["position"],
+                "organization": shown["organization"],
+                "role": shown["role"],
+                "badge_number": shown["badge_number"],
                 "status": status,
                 "button": button,
             }
@@ -198,33 +221,38 @@ def _rows(participants, attendances, meeting):
     return rows
 
 
-# The columns a result row shows (``_rows``): the search reads no others.
-ROW_FIELDS = [
-    "role",
-    "badge_number",
-    "official__honorific",
-    "official__given_name",
-    "official__family_name",
-    "official__position",
-    "delegation__organization__name",
-    "delegation__organization__acronym",
-]
-
-
 def _attendances(session, participant_ids):
+    """When each of ``participant_ids`` was checked in to ``session``, and by whom (a
+    username, or None): ``{participant id: (checked_in_at, username)}``."""
+    username = f"checked_in_by__{get_user_model().USERNAME_FIELD}"
     return {
-        attendance.participant_id: attendance
-        for attendance in Attendance.objects.filter(
+        participant: (checked_in_at, by)
+        for participant, checked_in_at, by in Attendance.objects.filter(
             session=session, participant_id__in=participant_ids
         )
-        .select_related("checked_in_by")
         .order_by()  # a dict: the model's ordering would only add two joins
+        .values_list("participant_id", "checked_in_at", username)
     }
 
 
-def _row_urls():
-    """What every row's form posts to, reversed once for all the rows."""
-    return {"check_in_url": reverse("desk:check_in"), "undo_url": reverse("desk:undo")}
+def rows_html(request, rows, session, query, focus_row=None):
+    """The result rows as the desk's table shows them (one or fifty), by Jinja2
+    (templates/jinja2/desk/_rows.html): Django's engine took longer over fifty rows than
+    the search took to find them."""
+    context = {
+        "rows": rows,
+        "session": session,
+        "query": query,
+        "focus_row": focus_row,
+        # Made once for all the rows: the lazy ``csrf_input`` that Jinja2 gets with the
+        # request masks the token again wherever it is printed, fifty times.
+        "csrf_input": csrf_input(request),
+        # What every row's form posts to, reversed once for all the rows.
+        "check_in_url": reverse("desk:check_in"),
+        "undo_url": reverse("desk:undo"),
+    }
+    html = render_to_string("desk/_rows.html", context, using="jinja2")
+    return mark_safe(html)  # noqa: S308 (Jinja2 escaped it: autoescape)
 
 
 @desk_required
@@ -234,35 +262,32 @@ def index(request):
     if meeting is None:
         return render(request, "desk/index.html", {"meeting": None})
     view = desk_view(meeting)
-    chosen = _chosen_session(view.sessions, request.GET.get("session"))
-    if chosen is None:
-        chosen = default_session(view.sessions, timezone.now())
+    chosen = view.session_pk(request.GET.get("session"), timezone.now())
     query = request.GET.get("q", "").strip()[:100]
-    context = {"meeting": meeting, "sessions": view.sessions, "session": None, "query": query}
+    context = {"meeting": meeting, "session": None, "query": query}
     if chosen is not None:
         # The chosen session as the rows' queries and forms need it, its id and meeting,
         # without a query: its other fields load if read (Model.from_db defers them).
-        session = Session.from_db(DEFAULT_DB_ALIAS, ["id", "meeting_id"], [chosen.pk, meeting.pk])
+        session = Session.from_db(DEFAULT_DB_ALIAS, ["id", "meeting_id"], [chosen, meeting.pk])
         session.meeting = meeting
-        participants = list(
+        people = list(
             Participant.objects.expected(meeting)
             .search(query)
-            .only(*ROW_FIELDS)[: RESULT_LIMIT + 1]
+            .values(*ROW_COLUMNS)[: RESULT_LIMIT + 1]
         )
-        more = len(participants) > RESULT_LIMIT
-        participants = participants[:RESULT_LIMIT]
-        attendances = _attendances(session, [p.pk for p in participants])
-        rows = _rows(participants, attendances, meeting)
-        context |= _row_urls() | {
+        more = len(people) > RESULT_LIMIT
+        people = people[:RESULT_LIMIT]
+        rows = _rows(people, _attendances(session, [p["pk"] for p in people]), meeting)
+        # A scanned badge gives one result: its button takes the focus, so Enter checks in.
+        focus_row = rows[0]["pk"] if len(rows) == 1 and not rows[0]["present"] else None
+        context |= {
             "session": session,
-            "session_options": session_options(view.sessions, chosen),
+            "session_options": view.options_choosing(chosen),
             "rows": rows,
+            "rows_html": rows_html(request, rows, session, query, focus_row),
             "more": more,
             "counts": Attendance.objects.counts_at(session, expected=view.expected),
-            # A scanned badge gives one result: its button takes the focus, so Enter checks in.
-            "focus_row": rows[0]["pk"]
-            if len(rows) == 1 and rows[0]["attendance"] is None
-            else None,
+            "focus_row": focus_row,
         }
     return render(request, "desk/index.html", context)
 
@@ -313,19 +338,15 @@ def _attendance_change(request, *, undo):
         return _back_to_desk(session, query, participant)
     if _wants_json(request):
         attendances = _attendances(session, [participant.pk])
-        row = _rows([participant], attendances, meeting)[0]
+        row = _rows([_row_values(participant)], attendances, meeting)[0]
         return JsonResponse(
             {
                 "ok": True,
                 "changed": changed,
-                "present": row["attendance"] is not None,
+                "present": row["present"],
                 "message": message,
                 "counts": Attendance.objects.counts_at(session),
-                "row": render_to_string(
-                    "desk/_rows.html",
-                    {"rows": [row], "session": session, "query": query} | _row_urls(),
-                    request=request,
-                ),
+                "row": rows_html(request, [row], session, query),
             }
         )
     messages.success(request, message)

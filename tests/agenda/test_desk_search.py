@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import escape
+from markupsafe import escape  # as Jinja2 escapes the rows
 
 from agenda.generate import generate_meeting
 from agenda.models import Attendance, Session
