@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS
+from django.db.models import F, FilteredRelation, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.backends.utils import csrf_input
@@ -104,15 +105,16 @@ def session_labels(meeting, sessions):
 
 
 class DeskView(NamedTuple):
-    """What the desk reads of its meeting that only a change to the meeting's data
-    changes, as plain values: the picker's sessions (their ids, and their starts and ends
-    in seconds since the epoch), its ``<option>`` elements in one language, none
+    """What the desk reads of the current meeting that only a change to the meeting's
+    data changes: the meeting, the picker's sessions (their ids, and their starts and
+    ends in seconds since the epoch), its ``<option>`` elements in one language, none
     selected, and how many people the meeting expects.
 
-    Plain values because every search reads it from the cache: the same 500 sessions as
-    named tuples of ``datetime`` took a millisecond a search to unpickle, and joining
-    their options another."""
+    The sessions as plain values because every search reads them from the cache: the
+    same 500 sessions as named tuples of ``datetime`` took a millisecond a search to
+    unpickle, and joining their options another."""
 
+    meeting: Meeting
     pks: tuple
     times: tuple
     options: str
@@ -134,21 +136,27 @@ class DeskView(NamedTuple):
         return mark_safe(self.options.replace(option, f"{option[:-1]} selected>", 1))  # noqa: S308
 
 
-def desk_view(meeting):
-    """The meeting's ``DeskView`` in the active language, cached under the data versions
-    (meetingsite/caching.py): a change to a session, a delegation or a participant bumps
-    the meeting's version, a change to the meeting itself (its time zone) the global one.
+def desk_view():
+    """The current meeting's ``DeskView`` in the active language (None when no meeting
+    is current), cached under the data versions (meetingsite/caching.py): a change to a
+    session, a delegation or a participant bumps the meeting's version, a change to a
+    meeting (its time zone, which one is current) the global one.
 
     A large meeting has 500 sessions: loading them with their six-language titles,
     formatting and listing them took most of each search's time, and they change far
-    less often than the desk searches."""
-    versions, _changed_at = page_versions(meeting.slug)
-    key = f"desk:{meeting.pk}:{versions}:{translation.get_language()}"
+    less often than the desk searches; the meeting itself, with its six languages'
+    columns, took another query and millisecond."""
+    versions, _changed_at = page_versions()
+    key = f"desk:{versions}:{translation.get_language()}"
     view = cache.get(key)
     if view is None:
+        meeting = Meeting.objects.current()
+        if meeting is None:
+            return None
         sessions = list(Session.objects.for_desk(meeting).select_related(None))
         labels = session_labels(meeting, sessions)
         view = DeskView(
+            meeting=meeting,
             pks=tuple(session.pk for session in sessions),
             times=tuple(
                 (session.starts_at.timestamp(), session.ends_at.timestamp())
@@ -170,20 +178,25 @@ def desk_view(meeting):
 ROW_COLUMNS = ["pk", *documents.person_columns()]
 
 
-def _row_values(participant):
-    """``participant``, an instance, as ``ROW_COLUMNS`` read it (the check-in's one row)."""
-    return {
-        column: functools.reduce(getattr, column.split("__"), participant)
-        for column in ROW_COLUMNS
-    }
+def people_at(participants, session):
+    """``participants`` as the result rows read them (``ROW_COLUMNS``), each with when it
+    was checked in to ``session`` (``checked_in_at``, None when it was not) and by whom
+    (``checked_in_by``, a username): one query, with the attendance joined."""
+    here = FilteredRelation("attendances", condition=Q(attendances__session=session))
+    by = f"here__checked_in_by__{get_user_model().USERNAME_FIELD}"
+    # The columns are named: modeltranslation need not rewrite them, nor copy each row.
+    return (
+        participants.rewrite(False)
+        .annotate(here=here)
+        .values(*ROW_COLUMNS, checked_in_at=F("here__checked_in_at"), checked_in_by=F(by))
+    )
 
 
-def _rows(people, attendances, meeting):
-    """The result rows, from ``people`` (read with ``ROW_COLUMNS``) and their
-    ``attendances`` (``_attendances``), each with every text it shows made here, as the
-    printed list of participants shows it (``documents.person``): the translations once
-    for all the rows. Fifty rows of ``blocktranslate``, lazy role labels and lookups
-    through the models cost the desk more than its search."""
+def _rows(people, meeting):
+    """The result rows, from ``people`` (``people_at``), each with every text it shows
+    made here, as the printed list of participants shows it (``documents.person``): the
+    translations once for all the rows. Fifty rows of ``blocktranslate``, lazy role
+    labels and lookups through the models cost the desk more than its search."""
     roles = documents.role_labels()
     not_checked_in = _("Not checked in")
     present_since = _("Present since %(time)s (%(by)s)")
@@ -192,23 +205,22 @@ def _rows(people, attendances, meeting):
     rows = []
     for values in people:
         shown = documents.person(values, roles)
-        attendance = attendances.get(values["pk"])
+        checked_in_at = values["checked_in_at"]
         name = {"name": conditional_escape(documents.OfficialColumns(values, "official__").name)}
-        if attendance is None:
+        if checked_in_at is None:
             status, button = not_checked_in, mark_safe(check_in % name)
         else:
-            checked_in_at, username = attendance
             since = {
                 "time": isolated_html(
                     date_format(checked_in_at.astimezone(meeting.tz), "D j M, H:i")
                 ),
-                "by": isolated_html(username or "—"),
+                "by": isolated_html(values["checked_in_by"] or "—"),
             }
             status, button = mark_safe(present_since % since), mark_safe(undo % name)
         rows.append(
             {
                 "pk": values["pk"],
-                "present": attendance is not None,
+                "present": checked_in_at is not None,
                 "full_name": shown["name"],
                 "position": shown["position"],
                 "organization": shown["organization"],
@@ -219,20 +231,6 @@ def _rows(people, attendances, meeting):
             }
         )
     return rows
-
-
-def _attendances(session, participant_ids):
-    """When each of ``participant_ids`` was checked in to ``session``, and by whom (a
-    username, or None): ``{participant id: (checked_in_at, username)}``."""
-    username = f"checked_in_by__{get_user_model().USERNAME_FIELD}"
-    return {
-        participant: (checked_in_at, by)
-        for participant, checked_in_at, by in Attendance.objects.filter(
-            session=session, participant_id__in=participant_ids
-        )
-        .order_by()  # a dict: the model's ordering would only add two joins
-        .values_list("participant_id", "checked_in_at", username)
-    }
 
 
 def rows_html(request, rows, session, query, focus_row=None):
@@ -258,10 +256,10 @@ def rows_html(request, rows, session, query, focus_row=None):
 @desk_required
 @require_GET
 def index(request):
-    meeting = Meeting.objects.current()
-    if meeting is None:
+    view = desk_view()
+    if view is None:
         return render(request, "desk/index.html", {"meeting": None})
-    view = desk_view(meeting)
+    meeting = view.meeting
     chosen = view.session_pk(request.GET.get("session"), timezone.now())
     query = request.GET.get("q", "").strip()[:100]
     context = {"meeting": meeting, "session": None, "query": query}
@@ -270,14 +268,10 @@ def index(request):
         # without a query: its other fields load if read (Model.from_db defers them).
         session = Session.from_db(DEFAULT_DB_ALIAS, ["id", "meeting_id"], [chosen, meeting.pk])
         session.meeting = meeting
-        people = list(
-            Participant.objects.expected(meeting)
-            .search(query)
-            .values(*ROW_COLUMNS)[: RESULT_LIMIT + 1]
-        )
+        found = Participant.objects.expected(meeting).search(query)
+        people = list(people_at(found, session)[: RESULT_LIMIT + 1])
         more = len(people) > RESULT_LIMIT
-        people = people[:RESULT_LIMIT]
-        rows = _rows(people, _attendances(session, [p["pk"] for p in people]), meeting)
+        rows = _rows(people[:RESULT_LIMIT], meeting)
         # A scanned badge gives one result: its button takes the focus, so Enter checks in.
         focus_row = rows[0]["pk"] if len(rows) == 1 and not rows[0]["present"] else None
         context |= {
@@ -337,8 +331,8 @@ def _attendance_change(request, *, undo):
         messages.error(request, " ".join(error.messages))
         return _back_to_desk(session, query, participant)
     if _wants_json(request):
-        attendances = _attendances(session, [participant.pk])
-        row = _rows([_row_values(participant)], attendances, meeting)[0]
+        one = Participant.objects.filter(pk=participant.pk).select_related(None).order_by()
+        row = _rows(people_at(one, session), meeting)[0]
         return JsonResponse(
             {
                 "ok": True,

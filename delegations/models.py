@@ -12,8 +12,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.db.models.functions import Upper
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -692,7 +693,9 @@ def _found_by(term):
     ids = Participant.objects.order_by().values("pk")
     return ids.filter(official__in=officials).union(
         ids.filter(delegation__organization__in=organizations),
-        ids.filter(badge_number__iexact=term),
+        # ``badge_number__iexact`` as the index is made (participant_badge_upper): SQLite
+        # writes iexact as a LIKE, which no index serves, and read every participant.
+        ids.filter(Exact(Upper("badge_number"), Upper(Value(term)))),
     )
 
 

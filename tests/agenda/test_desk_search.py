@@ -16,7 +16,9 @@ from markupsafe import escape  # as Jinja2 escapes the rows
 from agenda.generate import generate_meeting
 from agenda.models import Attendance, Session
 from delegations.models import Participant, fold
+from delegations.services import meeting_make_current
 from tests.agenda.desk_data import build_meeting, working_sessions
+from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -128,9 +130,10 @@ def test_a_search_makes_the_same_queries_at_any_size_once_cached(
         Attendance.objects.create(session=session, participant=participant)
     desk_client.get(reverse("desk:index"), {"session": session.pk})
 
-    # session, user, two permission look-ups, meeting, data versions, participants, their
-    # attendances, present count: the sessions and the expected count come from the cache
-    with django_assert_num_queries(9):
+    # session, user, two permission look-ups, data versions, participants with their
+    # attendances, present count: the meeting, its sessions and the expected count come
+    # from the cache
+    with django_assert_num_queries(7):
         response = desk_client.get(reverse("desk:index"), {"session": session.pk, "q": "family"})
     assert len(response.context["rows"]) == 2 * size
     assert response.context["counts"] == {"expected": 2 * size, "present": size, "absent": size}
@@ -164,6 +167,29 @@ def test_the_cached_picker_and_count_follow_every_change_to_the_meeting(
     start = second.starts_at.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
     page = desk_client.get(url, {"session": first.pk})
     assert f"{start:%H:%M}–" in picker_labels(page)[1]
+
+
+def test_the_cached_desk_follows_which_meeting_is_current_and_its_title(
+    desk_client, desk_cache, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        second = build_meeting(delegations=2, members=1, sessions=1)
+        second.is_current = False
+        second.save()
+        first = MeetingFactory(is_current=True)
+    url = reverse("desk:index")
+    assert desk_client.get(url).context["meeting"] == first
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_make_current(meeting=second)
+    page = desk_client.get(url)
+    assert page.context["meeting"] == second
+    assert page.context["counts"]["expected"] == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second.short_title = "Renamed"
+        second.save()
+    assert "<bdi>Renamed</bdi>" in desk_client.get(url).content.decode()
 
 
 def test_the_cached_picker_is_in_each_reader_s_language(desk_client, desk_cache):
