@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from markupsafe import escape  # as Jinja2 escapes the rows
 
+from agenda.desk import found_people, people_at
 from agenda.generate import generate_meeting
 from agenda.models import Attendance, Session
 from delegations.models import Participant, fold
@@ -49,13 +50,39 @@ def expected_by_python(meeting, query):
 
 @pytest.mark.parametrize(
     "query",
-    ["nak", "HÖYNCK", "Иванова", "محمد", "王", "baltic", "g7-000003", "amina dubois", "zzz"],
+    [
+        "nak",
+        "HÖYNCK",
+        "Иванова",
+        "محمد",
+        "王",
+        "baltic",
+        "g7-000003",
+        "amina dubois",
+        "zzz",
+        # LIKE's own characters are searched for as themselves on both databases.
+        "%",
+        "a_a",
+        "\\",
+    ],
 )
 def test_search_finds_exactly_whom_the_rule_says_in_protocol_order(generated, query):
     found = list(
         Participant.objects.expected(generated).search(query).values_list("pk", flat=True)
     )
     assert found == expected_by_python(generated, query)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("query", ["", "nak", "amina dubois", "G7-000003", "%", "a_a", "w ho z"])
+def test_the_desk_s_compiled_search_reads_what_the_queryset_reads(generated, language, query):
+    session = Session.objects.for_desk(generated).first()
+    Attendance.objects.create(
+        session=session, participant=Participant.objects.expected(generated).first()
+    )
+    with translation.override(language):
+        queryset = people_at(Participant.objects.expected(generated).search(query), session)
+        assert found_people(generated, session, query) == list(queryset[:51])
 
 
 def test_search_by_acronym_finds_the_whole_delegation(generated):
