@@ -7,12 +7,15 @@ from typing import NamedTuple
 from csp.constants import NONCE
 from csp.decorators import csp_update
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import F, FilteredRelation, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
@@ -24,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from delegations.groups import REGISTRATION_DESK  # noqa: F401 (tests and bench import it here)
-from delegations.models import Credentials, Delegation, Meeting, Participant
+from delegations.models import Credentials, Delegation, Meeting, Participant, fold
 from delegations.views import credentials_response
 from meetingsite.caching import CACHE_SECONDS, page_versions
 from meetingsite.dates import date_time_separator
@@ -53,15 +56,16 @@ def current_meeting_or_404():
     return meeting
 
 
-def default_session(sessions, now):
-    """The session under way, else the next one, else the last one."""
-    for session in sessions:
-        if session.starts_at <= now < session.ends_at:
-            return session
-    for session in sessions:
-        if session.starts_at > now:
-            return session
-    return sessions[-1] if sessions else None
+def default_session(times, now):
+    """Of the sessions whose (start, end) are ``times``, the index of the one under way at
+    ``now``, else of the next one, else of the last one; None when there is none."""
+    for index, (start, end) in enumerate(times):
+        if start <= now < end:
+            return index
+    for index, (start, _end) in enumerate(times):
+        if start > now:
+            return index
+    return len(times) - 1 if times else None
 
 
 def _int_or_none(value):
@@ -74,16 +78,6 @@ def _int_or_none(value):
 def _chosen_session(sessions, value):
     pk = _int_or_none(value)
     return next((session for session in sessions if session.pk == pk), None)
-
-
-class PickedSession(NamedTuple):
-    """A session as the desk's picker knows it: its times (to choose the default one) and
-    its label, already escaped for HTML."""
-
-    pk: int
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
-    label: str
 
 
 def session_labels(meeting, sessions):
@@ -111,86 +105,192 @@ def session_labels(meeting, sessions):
 
 
 class DeskView(NamedTuple):
-    """What the desk reads of its meeting that only a change to the meeting's data
-    changes: its sessions, labelled in one language, and how many people it expects."""
+    """What the desk reads of the current meeting that only a change to the meeting's
+    data changes: the meeting, the picker's sessions (their ids, and their starts and
+    ends in seconds since the epoch), its ``<option>`` elements in one language, none
+    selected, and how many people the meeting expects.
 
-    sessions: list
+    The sessions as plain values because every search reads them from the cache: the
+    same 500 sessions as named tuples of ``datetime`` took a millisecond a search to
+    unpickle, and joining their options another."""
+
+    meeting: Meeting
+    pks: tuple
+    times: tuple
+    options: str
     expected: int
 
+    def session_pk(self, value, now):
+        """The id of the session ``value`` names, if it is one of the picker's; else of
+        the one under way at ``now``, else the next one, else the last one; else None."""
+        pk = _int_or_none(value)
+        if pk in self.pks:
+            return pk
+        index = default_session(self.times, now.timestamp())
+        return None if index is None else self.pks[index]
 
-def desk_view(meeting):
-    """The meeting's ``DeskView`` in the active language, cached under the data versions
-    (meetingsite/caching.py): a change to a session, a delegation or a participant bumps
-    the meeting's version, a change to the meeting itself (its time zone) the global one.
+    def options_choosing(self, pk):
+        """The picker's options with session ``pk`` selected."""
+        option = f'<option value="{pk}">'
+        # The labels are escaped and the ids are numbers (desk_view).
+        return mark_safe(self.options.replace(option, f"{option[:-1]} selected>", 1))  # noqa: S308
+
+
+def desk_view():
+    """The current meeting's ``DeskView`` in the active language (None when no meeting
+    is current), cached under the data versions (meetingsite/caching.py): a change to a
+    session, a delegation or a participant bumps the meeting's version, a change to a
+    meeting (its time zone, which one is current) the global one.
 
     A large meeting has 500 sessions: loading them with their six-language titles,
     formatting and listing them took most of each search's time, and they change far
-    less often than the desk searches."""
-    versions, _changed_at = page_versions(meeting.slug)
-    key = f"desk:{meeting.pk}:{versions}:{translation.get_language()}"
+    less often than the desk searches; the meeting itself, with its six languages'
+    columns, took another query and millisecond."""
+    versions, _changed_at = page_versions()
+    key = f"desk:{versions}:{translation.get_language()}"
     view = cache.get(key)
     if view is None:
+        meeting = Meeting.objects.current()
+        if meeting is None:
+            return None
         sessions = list(Session.objects.for_desk(meeting).select_related(None))
         labels = session_labels(meeting, sessions)
         view = DeskView(
-            sessions=[
-                PickedSession(session.pk, session.starts_at, session.ends_at, escape(label))
+            meeting=meeting,
+            pks=tuple(session.pk for session in sessions),
+            times=tuple(
+                (session.starts_at.timestamp(), session.ends_at.timestamp())
+                for session in sessions
+            ),
+            options="".join(
+                f'<option value="{session.pk}">{escape(label)}</option>'
                 for session, label in zip(sessions, labels, strict=True)
-            ],
+            ),
             expected=Participant.objects.expected(meeting).count(),
         )
         cache.set(key, view, CACHE_SECONDS)
     return view
 
 
-def session_options(picked, chosen):
-    """The picker's ``<option>`` elements, the chosen session's selected: joined here, as
-    a template loop over 500 sessions costs several milliseconds a search."""
-    return mark_safe(  # labels escaped in desk_view, pks are numbers
-        "".join(
-            f'<option value="{session.pk}"{" selected" if session.pk == chosen.pk else ""}>'
-            f"{session.label}</option>"
-            for session in picked
-        )
+# What a result row reads of a participant, with ``values()``: its id and what
+# ``documents.person`` reads, as the printed lists do. Model instances (six languages'
+# columns each, for three models) took longer to build than the search took to run.
+ROW_COLUMNS = ["pk", *documents.person_columns()]
+
+
+def people_at(participants, session):
+    """``participants`` as the result rows read them (``ROW_COLUMNS``), each with when it
+    was checked in to ``session`` (``checked_in_at``, None when it was not) and by whom
+    (``checked_in_by``, a username): one query, with the attendance joined."""
+    here = FilteredRelation("attendances", condition=Q(attendances__session=session))
+    by = f"here__checked_in_by__{get_user_model().USERNAME_FIELD}"
+    # The columns are named: modeltranslation need not rewrite them, nor copy each row.
+    return (
+        participants.rewrite(False)
+        .annotate(here=here)
+        .values(*ROW_COLUMNS, checked_in_at=F("here__checked_in_at"), checked_in_by=F(by))
     )
 
 
-def _rows(participants, attendances, meeting):
-    """The result rows, each with every text it shows made here: the translations once
-    for all the rows, a translated field's reading (its language and fallbacks) once per
-    row. Fifty rows of ``blocktranslate``, lazy role labels and lookups through the
-    models cost the desk more than its search."""
+class _Prepared(NamedTuple):
+    sql: str
+    params: list
+    slots: list  # what each parameter stands for: a word's index, "meeting", "session"
+    compiler: object
+    names: list  # the columns' names, as values() names them
+
+
+# Stand-ins for the values a search varies while compiling it: never a meeting's or a
+# session's id, never a folded word (fold() leaves no control character).
+_MEETING, _SESSION = -7_000_001, -7_000_002
+
+
+@functools.lru_cache(maxsize=32)
+def _prepared(connection, language, words):
+    """The desk's search for ``words`` words compiled once for each database connection
+    and language (the organizations' names are read in the reader's): its SQL and
+    parameters, with stand-ins for the meeting, the session and each word. None when a
+    stand-in did not reach the parameters unchanged.
+
+    Building and compiling the query took the ORM longer than the database took to run
+    it (5 to 8 ms of a search); its shape depends on nothing else, as
+    ``ParticipantQuerySet.matching`` passes each word as one parameter, unchanged, so
+    only the parameters change from one search to the next."""
+    stand_ins = [f"\x00word{index}\x00" for index in range(words)]
+    slot_of = {word: index for index, word in enumerate(stand_ins)}
+    slot_of |= {_MEETING: "meeting", _SESSION: "session"}
+    found = Participant.objects.expected(_MEETING).matching(stand_ins)
+    query = people_at(found, Session(pk=_SESSION))[: RESULT_LIMIT + 1].query
+    compiler = query.get_compiler(connection=connection)
+    sql, params = compiler.as_sql()
+    slots = [slot_of.get(param) if isinstance(param, str | int) else None for param in params]
+    changed = any(
+        isinstance(param, str) and "\x00" in param and slot is None
+        for param, slot in zip(params, slots, strict=True)
+    )
+    if changed or not set(slot_of.values()) <= set(slots):
+        return None
+    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    return _Prepared(sql, params, slots, compiler, names)
+
+
+def found_people(meeting, session, query):
+    """The first ``RESULT_LIMIT + 1`` participants of ``meeting`` that ``query`` finds,
+    as ``people_at(Participant.objects.expected(meeting).search(query), session)`` reads
+    them, from the search compiled once (``_prepared``)."""
+    words = fold(query).split()
+    prepared = _prepared(connections[DEFAULT_DB_ALIAS], translation.get_language(), len(words))
+    if prepared is None:
+        found = Participant.objects.expected(meeting).matching(words)
+        return list(people_at(found, session)[: RESULT_LIMIT + 1])
+    values = dict(enumerate(words)) | {"meeting": meeting.pk, "session": session.pk}
+    params = [
+        param if slot is None else values[slot]
+        for param, slot in zip(prepared.params, prepared.slots, strict=True)
+    ]
+    with prepared.compiler.connection.cursor() as cursor:
+        cursor.execute(prepared.sql, params)
+        rows = cursor.fetchall()
+    # As values() reads them: the compiler converts each database's columns (SQLite's
+    # text to aware datetimes).
+    converted = prepared.compiler.results_iter([rows])
+    return [dict(zip(prepared.names, row, strict=True)) for row in converted]
+
+
+def _rows(people, meeting):
+    """The result rows, from ``people`` (``people_at``), each with every text it shows
+    made here, as the printed list of participants shows it (``documents.person``): the
+    translations once for all the rows. Fifty rows of ``blocktranslate``, lazy role
+    labels and lookups through the models cost the desk more than its search."""
     roles = documents.role_labels()
     not_checked_in = _("Not checked in")
     present_since = _("Present since %(time)s (%(by)s)")
     check_in = _('Check in<span class="visually-hidden"> %(name)s</span>')
     undo = _('Undo<span class="visually-hidden"> check-in of %(name)s</span>')
     rows = []
-    for participant in participants:
-        official = participant.official
-        attendance = attendances.get(participant.pk)
-        name = {"name": conditional_escape(official.name)}
-        if attendance is None:
+    for values in people:
+        shown = documents.person(values, roles)
+        checked_in_at = values["checked_in_at"]
+        name = {"name": conditional_escape(documents.OfficialColumns(values, "official__").name)}
+        if checked_in_at is None:
             status, button = not_checked_in, mark_safe(check_in % name)
         else:
-            user = attendance.checked_in_by
             since = {
                 "time": isolated_html(
-                    date_format(attendance.checked_in_at.astimezone(meeting.tz), "D j M, H:i")
+                    date_format(checked_in_at.astimezone(meeting.tz), "D j M, H:i")
                 ),
-                "by": isolated_html((user.get_username() if user else "") or "—"),
+                "by": isolated_html(values["checked_in_by"] or "—"),
             }
             status, button = mark_safe(present_since % since), mark_safe(undo % name)
         rows.append(
             {
-                "pk": participant.pk,
-                "participant": participant,
-                "attendance": attendance,
-                "full_name": official.full_name,
-                "position": official.position,
-                "organization": str(participant.delegation.organization),
-                "role": roles.get(participant.role, participant.role),
-                "badge_number": participant.badge_number,
+                "pk": values["pk"],
+                "present": checked_in_at is not None,
+                "full_name": shown["name"],
+                "position": shown["position"],
+                "organization": shown["organization"],
+                "role": shown["role"],
+                "badge_number": shown["badge_number"],
                 "status": status,
                 "button": button,
             }
@@ -198,71 +298,54 @@ def _rows(participants, attendances, meeting):
     return rows
 
 
-# The columns a result row shows (``_rows``): the search reads no others.
-ROW_FIELDS = [
-    "role",
-    "badge_number",
-    "official__honorific",
-    "official__given_name",
-    "official__family_name",
-    "official__position",
-    "delegation__organization__name",
-    "delegation__organization__acronym",
-]
-
-
-def _attendances(session, participant_ids):
-    return {
-        attendance.participant_id: attendance
-        for attendance in Attendance.objects.filter(
-            session=session, participant_id__in=participant_ids
-        )
-        .select_related("checked_in_by")
-        .order_by()  # a dict: the model's ordering would only add two joins
+def rows_html(request, rows, session, query, focus_row=None):
+    """The result rows as the desk's table shows them (one or fifty), by Jinja2
+    (templates/jinja2/desk/_rows.html): Django's engine took longer over fifty rows than
+    the search took to find them."""
+    context = {
+        "rows": rows,
+        "session": session,
+        "query": query,
+        "focus_row": focus_row,
+        # Made once for all the rows: the lazy ``csrf_input`` that Jinja2 gets with the
+        # request masks the token again wherever it is printed, fifty times.
+        "csrf_input": csrf_input(request),
+        # What every row's form posts to, reversed once for all the rows.
+        "check_in_url": reverse("desk:check_in"),
+        "undo_url": reverse("desk:undo"),
     }
-
-
-def _row_urls():
-    """What every row's form posts to, reversed once for all the rows."""
-    return {"check_in_url": reverse("desk:check_in"), "undo_url": reverse("desk:undo")}
+    html = render_to_string("desk/_rows.html", context, using="jinja2")
+    return mark_safe(html)  # noqa: S308 (Jinja2 escaped it: autoescape)
 
 
 @desk_required
 @require_GET
 def index(request):
-    meeting = Meeting.objects.current()
-    if meeting is None:
+    view = desk_view()
+    if view is None:
         return render(request, "desk/index.html", {"meeting": None})
-    view = desk_view(meeting)
-    chosen = _chosen_session(view.sessions, request.GET.get("session"))
-    if chosen is None:
-        chosen = default_session(view.sessions, timezone.now())
+    meeting = view.meeting
+    chosen = view.session_pk(request.GET.get("session"), timezone.now())
     query = request.GET.get("q", "").strip()[:100]
-    context = {"meeting": meeting, "sessions": view.sessions, "session": None, "query": query}
+    context = {"meeting": meeting, "session": None, "query": query}
     if chosen is not None:
         # The chosen session as the rows' queries and forms need it, its id and meeting,
         # without a query: its other fields load if read (Model.from_db defers them).
-        session = Session.from_db(DEFAULT_DB_ALIAS, ["id", "meeting_id"], [chosen.pk, meeting.pk])
+        session = Session.from_db(DEFAULT_DB_ALIAS, ["id", "meeting_id"], [chosen, meeting.pk])
         session.meeting = meeting
-        participants = list(
-            Participant.objects.expected(meeting)
-            .search(query)
-            .only(*ROW_FIELDS)[: RESULT_LIMIT + 1]
-        )
-        more = len(participants) > RESULT_LIMIT
-        participants = participants[:RESULT_LIMIT]
-        attendances = _attendances(session, [p.pk for p in participants])
-        rows = _rows(participants, attendances, meeting)
-        context |= _row_urls() | {
+        people = found_people(meeting, session, query)
+        more = len(people) > RESULT_LIMIT
+        rows = _rows(people[:RESULT_LIMIT], meeting)
+        # A scanned badge gives one result: its button takes the focus, so Enter checks in.
+        focus_row = rows[0]["pk"] if len(rows) == 1 and not rows[0]["present"] else None
+        context |= {
             "session": session,
-            "session_options": session_options(view.sessions, chosen),
+            "session_options": view.options_choosing(chosen),
             "rows": rows,
+            "rows_html": rows_html(request, rows, session, query, focus_row),
             "more": more,
             "counts": Attendance.objects.counts_at(session, expected=view.expected),
-            # A scanned badge gives one result: its button takes the focus, so Enter checks in.
-            "focus_row": rows[0]["pk"]
-            if len(rows) == 1 and rows[0]["attendance"] is None
-            else None,
+            "focus_row": focus_row,
         }
     return render(request, "desk/index.html", context)
 
@@ -312,20 +395,16 @@ def _attendance_change(request, *, undo):
         messages.error(request, " ".join(error.messages))
         return _back_to_desk(session, query, participant)
     if _wants_json(request):
-        attendances = _attendances(session, [participant.pk])
-        row = _rows([participant], attendances, meeting)[0]
+        one = Participant.objects.filter(pk=participant.pk).select_related(None).order_by()
+        row = _rows(people_at(one, session), meeting)[0]
         return JsonResponse(
             {
                 "ok": True,
                 "changed": changed,
-                "present": row["attendance"] is not None,
+                "present": row["present"],
                 "message": message,
                 "counts": Attendance.objects.counts_at(session),
-                "row": render_to_string(
-                    "desk/_rows.html",
-                    {"rows": [row], "session": session, "query": query} | _row_urls(),
-                    request=request,
-                ),
+                "row": rows_html(request, [row], session, query),
             }
         )
     messages.success(request, message)

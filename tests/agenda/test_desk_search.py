@@ -11,12 +11,15 @@ from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import escape
+from markupsafe import escape  # as Jinja2 escapes the rows
 
+from agenda.desk import found_people, people_at
 from agenda.generate import generate_meeting
 from agenda.models import Attendance, Session
 from delegations.models import Participant, fold
+from delegations.services import meeting_make_current
 from tests.agenda.desk_data import build_meeting, working_sessions
+from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,13 +50,39 @@ def expected_by_python(meeting, query):
 
 @pytest.mark.parametrize(
     "query",
-    ["nak", "HÖYNCK", "Иванова", "محمد", "王", "baltic", "g7-000003", "amina dubois", "zzz"],
+    [
+        "nak",
+        "HÖYNCK",
+        "Иванова",
+        "محمد",
+        "王",
+        "baltic",
+        "g7-000003",
+        "amina dubois",
+        "zzz",
+        # LIKE's own characters are searched for as themselves on both databases.
+        "%",
+        "a_a",
+        "\\",
+    ],
 )
 def test_search_finds_exactly_whom_the_rule_says_in_protocol_order(generated, query):
     found = list(
         Participant.objects.expected(generated).search(query).values_list("pk", flat=True)
     )
     assert found == expected_by_python(generated, query)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("query", ["", "nak", "amina dubois", "G7-000003", "%", "a_a", "w ho z"])
+def test_the_desk_s_compiled_search_reads_what_the_queryset_reads(generated, language, query):
+    session = Session.objects.for_desk(generated).first()
+    Attendance.objects.create(
+        session=session, participant=Participant.objects.expected(generated).first()
+    )
+    with translation.override(language):
+        queryset = people_at(Participant.objects.expected(generated).search(query), session)
+        assert found_people(generated, session, query) == list(queryset[:51])
 
 
 def test_search_by_acronym_finds_the_whole_delegation(generated):
@@ -128,9 +157,10 @@ def test_a_search_makes_the_same_queries_at_any_size_once_cached(
         Attendance.objects.create(session=session, participant=participant)
     desk_client.get(reverse("desk:index"), {"session": session.pk})
 
-    # session, user, two permission look-ups, meeting, data versions, participants, their
-    # attendances, present count: the sessions and the expected count come from the cache
-    with django_assert_num_queries(9):
+    # session, user, two permission look-ups, data versions, participants with their
+    # attendances, present count: the meeting, its sessions and the expected count come
+    # from the cache
+    with django_assert_num_queries(7):
         response = desk_client.get(reverse("desk:index"), {"session": session.pk, "q": "family"})
     assert len(response.context["rows"]) == 2 * size
     assert response.context["counts"] == {"expected": 2 * size, "present": size, "absent": size}
@@ -164,6 +194,29 @@ def test_the_cached_picker_and_count_follow_every_change_to_the_meeting(
     start = second.starts_at.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
     page = desk_client.get(url, {"session": first.pk})
     assert f"{start:%H:%M}–" in picker_labels(page)[1]
+
+
+def test_the_cached_desk_follows_which_meeting_is_current_and_its_title(
+    desk_client, desk_cache, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        second = build_meeting(delegations=2, members=1, sessions=1)
+        second.is_current = False
+        second.save()
+        first = MeetingFactory(is_current=True)
+    url = reverse("desk:index")
+    assert desk_client.get(url).context["meeting"] == first
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_make_current(meeting=second)
+    page = desk_client.get(url)
+    assert page.context["meeting"] == second
+    assert page.context["counts"]["expected"] == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        second.short_title = "Renamed"
+        second.save()
+    assert "<bdi>Renamed</bdi>" in desk_client.get(url).content.decode()
 
 
 def test_the_cached_picker_is_in_each_reader_s_language(desk_client, desk_cache):
