@@ -173,7 +173,7 @@ def desk_view():
 
 
 # What a result row reads of a participant, with ``values()``: its id and what
-# ``documents.person`` reads, as the printed lists do. Model instances (six languages'
+# ``documents.People`` reads, as the printed lists do. Model instances (six languages'
 # columns each, for three models) took longer to build than the search took to run.
 ROW_COLUMNS = ["pk", *documents.person_columns()]
 
@@ -259,19 +259,19 @@ def found_people(meeting, session, query):
 
 def _rows(people, meeting):
     """The result rows, from ``people`` (``people_at``), each with every text it shows
-    made here, as the printed list of participants shows it (``documents.person``): the
+    made here, as the printed list of participants shows it (``documents.People``): the
     translations once for all the rows. Fifty rows of ``blocktranslate``, lazy role
     labels and lookups through the models cost the desk more than its search."""
-    roles = documents.role_labels()
+    person = documents.People()
     not_checked_in = _("Not checked in")
     present_since = _("Present since %(time)s (%(by)s)")
     check_in = _('Check in<span class="visually-hidden"> %(name)s</span>')
     undo = _('Undo<span class="visually-hidden"> check-in of %(name)s</span>')
     rows = []
     for values in people:
-        shown = documents.person(values, roles)
+        shown = person(values)
         checked_in_at = values["checked_in_at"]
-        name = {"name": conditional_escape(documents.OfficialColumns(values, "official__").name)}
+        name = {"name": conditional_escape(shown["name_alone"])}
         if checked_in_at is None:
             status, button = not_checked_in, mark_safe(check_in % name)
         else:

@@ -33,6 +33,7 @@ from delegations.models import (
     Delegation,
     Participant,
     Translated,
+    given_and_family,
     language_order,
     official_name,
     protocol_order,
@@ -301,9 +302,10 @@ def role_labels():
 
 class People:
     """Participants read with ``person_columns(path)``, as the documents print them: each
-    one's name, position, country, role, badge number, organization and "Representing"
-    note in the active language, with the fallbacks of the models' own properties
-    (``Official.full_name``, ``Organization.display_name``, ``translated_value``).
+    one's name (and their name alone, without the honorific), position, country, role,
+    badge number, organization and "Representing" note in the active language, with the
+    fallbacks of the models' own properties (``Official.full_name``,
+    ``Organization.display_name``, ``translated_value``).
 
     The columns of each text in the reader's language order are found once for all the
     rows: thousands of people, each with four translated texts.
@@ -322,15 +324,12 @@ class People:
     def __call__(self, values):
         official = self.official
         honorific, honorific_language = self.honorific.pick(values)
+        given, family = values[f"{official}given_name"], values[f"{official}family_name"]
         role = values[f"{self.path}role"]
         return {
             "organization": self.organization(values),
-            "name": official_name(
-                honorific,
-                honorific_language,
-                values[f"{official}given_name"],
-                values[f"{official}family_name"],
-            ),
+            "name": official_name(honorific, honorific_language, given, family),
+            "name_alone": given_and_family(given, family),  # without the honorific
             "position": self.position.pick(values)[0],
             "country": values[f"{official}country"],
             "role": self.roles.get(role, role),

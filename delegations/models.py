@@ -411,7 +411,7 @@ class Official(models.Model):
     @property
     def name(self):
         """Given and family name, without honorific."""
-        return " ".join(part for part in (self.given_name, self.family_name) if part)
+        return given_and_family(self.given_name, self.family_name)
 
     @property
     def full_name(self):
@@ -421,10 +421,15 @@ class Official(models.Model):
         return official_name(honorific, language, self.given_name, self.family_name)
 
 
+def given_and_family(given_name, family_name):
+    """An official's name without honorific, as ``Official.name`` shows it."""
+    return " ".join(part for part in (given_name, family_name) if part)
+
+
 def official_name(honorific, honorific_language, given_name, family_name):
     """An official's honorific and name as ``Official.full_name`` shows them, from its
     parts: the honorific in ``honorific_language`` (as ``translated_value`` gives it)."""
-    name = " ".join(part for part in (given_name, family_name) if part)
+    name = given_and_family(given_name, family_name)
     if honorific and honorific_language == "zh-hans":
         return f"{name}{honorific}"
     return " ".join(part for part in (honorific, name) if part)

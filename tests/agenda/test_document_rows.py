@@ -23,6 +23,7 @@ def printed_by_the_models(participant):
     return {
         "organization": documents.organization_label(participant.delegation.organization),
         "name": participant.official.full_name,
+        "name_alone": participant.official.name,
         "position": participant.official.position,
         "country": participant.official.country,
         "role": participant.get_role_display(),
