@@ -130,7 +130,8 @@ class Document:
 
     @property
     def subtitle(self):
-        return meeting_dates(self.meeting)
+        """The subtitle on screen: what ``print_subtitle`` prints, unwrapped."""
+        return self.print_subtitle(plain)
 
     def get_context(self):
         """What the template prints besides the document itself."""
@@ -395,10 +396,6 @@ class SignInSheet(Document):
         if date not in meeting.days:
             raise Http404(_("The meeting does not sit that day."))
         return cls(meeting, day=date)
-
-    @property
-    def subtitle(self):
-        return self.print_subtitle(plain)
 
     def print_subtitle(self, isolate):
         if self.session is not None:
@@ -746,10 +743,6 @@ class AttendanceRecord(Document):
         if pk is None:
             return cls(meeting)
         return cls(meeting, session=get_object_or_404(Session.objects.for_desk(meeting), pk=pk))
-
-    @property
-    def subtitle(self):
-        return self.print_subtitle(plain)
 
     def print_subtitle(self, isolate):
         if self.session is not None:
