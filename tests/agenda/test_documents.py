@@ -569,6 +569,21 @@ def scanned(pdf):
     return [code.text for code in zxingcpp.read_barcodes(image)]
 
 
+def test_a_badge_printed_again_carries_its_new_number(desk_client, meeting):
+    # The codes reach Typst as a file it reads again at each print (rendering.typst_root).
+    url = reverse("desk:badges")
+    before = scanned(desk_client.get(url, {"format": "pdf"}).content)
+    participant = Participant.objects.get(badge_number=before[0])
+    participant.badge_number = "NEW-0001"
+    participant.save()
+
+    after = scanned(desk_client.get(url, {"format": "pdf"}).content)
+
+    assert "NEW-0001" in after
+    assert before[0] not in after
+    assert len(after) == len(before)
+
+
 def test_badge_qr_codes_scan_as_their_badge_numbers_on_paper_and_on_screen(desk_client, meeting):
     numbers = list(
         Participant.objects.filter(delegation__meeting=meeting)
