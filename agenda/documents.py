@@ -764,15 +764,8 @@ class AttendanceRecord(Document):
             "time": f"{session.local_start:%H:%M}",
             # Sessions of the same title sit at the same time in different rooms.
             "room": str(session.room) if session.room_id else "",
-            "when": date_time_separator().join(
-                piece
-                for piece in (
-                    date_format(session.local_start, "D j M"),
-                    f"{session.local_start:%H:%M}",
-                    str(session.room) if session.room_id else "",
-                )
-                if piece
-            ),
+            "when": f"{date_format(session.local_start, 'D j M')}{date_time_separator()}"
+            f"{session.local_start:%H:%M}",
             "present": present,
             "count": count,
             "absent": max(self.expected - count, 0),
@@ -925,7 +918,7 @@ class AttendanceRecord(Document):
         # Each cell made once for each of its values: thousands of rows share a few role
         # names and numbers and days (isolate is not free).
         printed = [{} for _column in self.people_columns]
-        separator = date_time_separator()
+        separator = date_time_separator()  # between a session's date and its time
 
         def cells(member):
             line = []
@@ -941,6 +934,7 @@ class AttendanceRecord(Document):
             "summary_headings": [
                 _("Session"),
                 _("Date"),
+                _("Room"),
                 _("Present"),
                 _("Absent"),
                 _("Expected"),
@@ -949,11 +943,8 @@ class AttendanceRecord(Document):
             "blocks": [
                 {
                     "title": isolate(block["session"].title),
-                    "when": separator.join(
-                        isolate(piece)
-                        for piece in (block["date"], block["time"], block["room"])
-                        if piece
-                    ),
+                    "when": f"{isolate(block['date'])}{separator}{isolate(block['time'])}",
+                    "room": isolate(block["room"]),
                     "count": str(block["count"]),
                     "absent": str(block["absent"]),
                 }
