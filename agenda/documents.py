@@ -697,7 +697,8 @@ class AttendanceRecord(Document):
     title = gettext_lazy("Attendance record")
     template = "documents/attendance.html"
     typeset = "attendance.typ"
-    # A check-in: the session's record prints these (but the session's own), the CSV all.
+    # A check-in's columns: a session's record prints them after its heading (which names
+    # the session, its date and start: html=False), the CSV all of them but the number.
     columns = (
         Column(gettext_lazy("Session"), "session", html=False),
         Column(gettext_lazy("Date"), "date", html=False),
@@ -906,12 +907,16 @@ class AttendanceRecord(Document):
         """The session's rows and its total; or the totals, then a row a participant."""
         if self.session is not None:
             block = self.blocks[0]
-            table = self.print_table(block["present"], isolate)
+            columns = [column for column in self.columns if column.html]
             return {
                 "block": {
                     "line": session_line(self.session, isolate),
-                    "headings": table["headings"],
-                    "rows": table["rows"],
+                    "headings": [str(column.heading) for column in columns],
+                    # The cells as the HTML prints them (the check-in's date and time).
+                    "rows": [
+                        [isolate(str(column.cell_of(row))) for column in columns]
+                        for row in block["present"]
+                    ],
                     "total": self.total(block),
                 }
             }

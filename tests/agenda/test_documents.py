@@ -509,6 +509,9 @@ def test_a_sessions_attendance_record_lists_who_checked_in_and_when(desk_client,
     assert "Totals" not in html
     assert "3 present of 4 expected" in text
     assert "Given1 Family0001" not in text
+    # The check-in's time as the page prints it, not as the spreadsheet has it.
+    checked_in = Attendance.objects.filter(session=first).first().checked_in_at
+    assert date_format(checked_in.astimezone(meeting.tz), "j M Y, H:i") in text
     assert desk_client.get(reverse("desk:attendance_session", args=[0])).status_code == 404
 
 
