@@ -340,7 +340,7 @@ class People:
 
 
 def expected_people(meeting):
-    """Everyone ``Participant.objects.expected`` lists, in its order, as ``person`` gives
+    """Everyone ``Participant.objects.expected`` lists, in its order, as ``People`` reads
     them: one query, no model instance."""
     person = People()
     return [
