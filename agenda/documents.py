@@ -44,7 +44,7 @@ from meetingsite.dates import date_time_separator, format_date_time, list_separa
 
 from .bidi import isolate, isolated_html
 from .models import AgendaItem, Attendance, ParticipantListVersion, Session, SpeakersList
-from .rendering import LazyQr, qr_codes
+from .rendering import LazyQr, qr_codes, row_breaks
 from .seating import seating_plan
 from .seating_svg import seating_svg
 
@@ -425,8 +425,11 @@ class SignInSheet(Document):
         """The rows, where the group kept with the walk-in rows starts, and the walk-ins'
         numbers (as ``get_context`` gives them to the HTML)."""
         count = len(self.rows)
+        table = self.print_table(self.rows, isolate)
         return {
-            **self.print_table(self.rows, isolate),
+            **table,
+            # Where each row's texts after its number (digits only, never broken) break.
+            "breaks": [row_breaks(cells[1:]) for cells in table["rows"]],
             "split": max(count - ROWS_KEPT_WITH_WALK_INS, 0),
             "blank_rows": [str(number) for number in range(count + 1, count + 1 + WALK_IN_ROWS)],
         }
@@ -536,18 +539,25 @@ class ParticipantsList(Document):
                     "organization": isolate(group["organization"]),
                     "representing": representing(group["representing"]),
                     "members": [
-                        {
-                            "name": isolate(member["name"]),
-                            "role": isolate(member["role"]),
-                            "position": position(member),
-                            "note": representing(member.get("representing")),
-                        }
+                        self.print_member(member, isolate, position, representing)
                         for member in group["members"]
                     ],
                 }
                 for group in self.rows
             ],
         }
+
+    @staticmethod
+    def print_member(member, isolate, position, representing):
+        """A member's cells, and where they break (a note below the position: unknown)."""
+        cells = {
+            "name": isolate(member["name"]),
+            "role": isolate(member["role"]),
+            "position": position(member),
+            "note": representing(member.get("representing")),
+        }
+        texts = [cells["name"], cells["role"], cells["position"]]
+        return {**cells, "breaks": None if cells["note"] else row_breaks(texts)}
 
     def table_rows(self):
         """One row a member, for the live list and for issued versions alike."""
@@ -946,13 +956,16 @@ class AttendanceRecord(Document):
             ],
             "expected": str(self.expected),
             "blocks": [
-                {
-                    "title": isolate(block["session"].title),
-                    "when": f"{isolate(block['date'])}{separator}{isolate(block['time'])}",
-                    "room": isolate(block["room"]),
-                    "count": str(block["count"]),
-                    "absent": str(block["absent"]),
-                }
+                with_breaks(
+                    {
+                        "title": isolate(block["session"].title),
+                        "when": f"{isolate(block['date'])}{separator}{isolate(block['time'])}",
+                        "room": isolate(block["room"]),
+                        "count": str(block["count"]),
+                        "absent": str(block["absent"]),
+                        "expected": str(self.expected),
+                    }
+                )
                 for block in self.blocks
             ],
             "people_heading": _("Participants"),
@@ -960,11 +973,17 @@ class AttendanceRecord(Document):
             "groups": [
                 {
                     "organization": isolate(group["organization"]),
-                    "members": [cells(member) for member in group["members"]],
+                    "members": (members := [cells(member) for member in group["members"]]),
+                    "breaks": [row_breaks(member) for member in members],
                 }
                 for group in self.groups
             ],
         }
+
+
+def with_breaks(cells):
+    """A row's cells by name, and where they break (``rendering.row_breaks``)."""
+    return {**cells, "breaks": row_breaks(list(cells.values()))}
 
 
 def days_list(days, separator):

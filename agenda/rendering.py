@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import logging
+import math
 import os
 import re
 import shutil
@@ -215,6 +216,164 @@ def typst_compiler():
 
     folders = [folder for folder in SYSTEM_FONT_DIRS if Path(folder).is_dir()]
     return typst.Compiler(font_paths=folders, ignore_system_fonts=True)
+
+
+# --- Rows Typst need not measure ---------------------------------------------------------------
+
+# A text that takes more lines than this is left to Typst to measure.
+MOST_LINES = 3
+# Bidi isolates and marks (agenda.bidi): Typst sets no glyph for them.
+NO_WIDTH = str.maketrans("", "", "\u200e\u200f\u2066\u2067\u2068\u2069")
+
+
+@cache
+def measured_fonts():
+    """HarfBuzz's fonts of the first three of ``TYPST_FONTS``, (Latin, Arabic, CJK), or
+    None where one is not installed. HarfBuzz shapes text as Typst does (rustybuzz, which
+    Typst uses, is its port): the same glyphs, the same advances."""
+    import uharfbuzz
+
+    files = {
+        "Noto Sans": "NotoSans-Regular.ttf",
+        "Noto Sans Arabic": "NotoSansArabic-Regular.ttf",
+        "Noto Sans CJK SC": "NotoSansCJK-Regular.ttc",
+    }
+    fonts = []
+    for family, name in files.items():
+        paths = [path for folder in SYSTEM_FONT_DIRS for path in Path(folder).rglob(name)]
+        if not paths:
+            return None
+        blob = uharfbuzz.Blob.from_file_path(str(paths[0]))
+        faces = (uharfbuzz.Face(blob, index) for index in range(uharfbuzz.Face(blob).count))
+        face = next(
+            (
+                face
+                for face in faces
+                if face.get_name(uharfbuzz.OTNameIdPredefined.FONT_FAMILY) == family
+            ),
+            None,
+        )
+        if face is None:
+            return None
+        fonts.append(uharfbuzz.Font(face))
+    return tuple(fonts)
+
+
+def shaped_width(font, text):
+    """The advance of ``text`` shaped in ``font``, in ems."""
+    import uharfbuzz
+
+    buffer = uharfbuzz.Buffer()
+    buffer.add_str(text)
+    buffer.guess_segment_properties()
+    uharfbuzz.shape(font, buffer)
+    return sum(glyph.x_advance for glyph in buffer.glyph_positions) / font.face.upem
+
+
+def line_height(font):
+    """A line's height in ``font``, in ems: its ascender to its descender, the edges that
+    templates/typst/common.typ sets a line between."""
+    extents = font.get_font_extents("ltr")
+    return (extents.ascender - extents.descender) / font.face.upem
+
+
+@lru_cache(maxsize=20_000)
+def word_metrics(word):
+    """``(width, height)`` of ``word`` in ems of its size as Typst sets it, each character in
+    the first font that has it (Noto Sans, Noto Sans Arabic, Noto Sans CJK). The height is
+    None for a word of CJK alone (a line of it alone is lower); the whole is None for a
+    word with a character none of them has.
+    """
+    fonts = measured_fonts()
+    word = word.translate(NO_WIDTH)
+    if fonts is None or not word:
+        return None
+    runs = []  # (font, characters) in order, a run a font
+    for char in word:
+        font = next((font for font in fonts if font.get_nominal_glyph(ord(char))), None)
+        if font is None:
+            return None
+        if runs and runs[-1][0] is font:
+            runs[-1][1].append(char)
+        else:
+            runs.append((font, [char]))
+    width = sum(shaped_width(font, "".join(text)) for font, text in runs)
+    heights = [line_height(font) for font, _text in runs if font is not fonts[-1]]
+    return width, max(heights, default=None)
+
+
+def broken_lines(pieces, room):
+    """``(width, height)`` of each line ``pieces`` take on lines ``room`` wide, each line
+    filled before the next begins, as Typst breaks a paragraph that is not justified; a
+    line of CJK alone has the height None. ``pieces``: ``(width, height, space before)``."""
+    lines, width, height = [], None, None
+    for piece, piece_height, before in pieces:
+        if width is not None and width + before + piece <= room + 1e-9:  # added in another order
+            width += before + piece
+            if piece_height is not None and (height is None or piece_height > height):
+                height = piece_height
+        else:
+            if width is not None:
+                lines.append((width, height))
+            width, height = piece, piece_height
+    lines.append((width, height))
+    return lines
+
+
+# Where a word breaks besides a space: after a hyphen between letters ("Secretary-General").
+AFTER_HYPHEN = re.compile(r"(?<=[^\W\d_]-)(?=[^\W\d_])")
+
+
+@lru_cache(maxsize=20_000)
+def line_breaks(text):
+    """How tall ``text`` is on lines of each width, in ems of its size: ``[width, height]``
+    from the widest line it needs down, the height it takes on lines that wide or wider
+    (down to the next width). None where it cannot tell (``word_metrics``), or for other
+    spaces than single ones between words.
+
+    Each line is as tall as its tallest word (Arabic rises higher than Latin). Up to
+    ``MOST_LINES`` lines, and no line of CJK alone (lower than a line of Latin, by how much
+    the fonts' metrics do not tell as Typst reads them). Typst breaks at spaces and after
+    hyphens between letters, as here, and at a few more places (between ideographs): there
+    the text may take fewer lines, never more. Widths rounded up to a thousandth.
+    """
+    if not text:
+        return [[0, 0]]
+    if text != " ".join(text.split()):
+        return None
+    space = shaped_width(measured_fonts()[0], " ")
+    pieces = []
+    for word in text.split(" "):
+        for index, part in enumerate(AFTER_HYPHEN.split(word)):
+            metrics = word_metrics(part)
+            if metrics is None:
+                return None
+            pieces.append((*metrics, 0.0 if index else space))
+    # The lines on ``room``: as they are on any width down to their widest; just below,
+    # the widest breaks.
+    heights, room = [], sum(width + before for width, _height, before in pieces)
+    while True:
+        lines = broken_lines(pieces, room)
+        if len(lines) > MOST_LINES or any(height is None for _width, height in lines):
+            break
+        widest = max(width for width, _height in lines)
+        if widest > room + 1e-9:
+            break  # a word wider than the line: it would run over
+        height = sum(height for _width, height in lines)
+        least = math.ceil(widest * 1000) / 1000
+        if heights and heights[-1][1] == height:
+            heights[-1][0] = least  # as tall on these narrower lines
+        else:
+            heights.append([least, height])
+        room = widest - 1e-6
+    return heights or None
+
+
+def row_breaks(texts):
+    """``line_breaks`` of each of a table row's texts, or None if one is unknown: with them
+    the template finds each row's height without laying it out (common.typ, ``row-heights``)."""
+    breaks = [line_breaks(text) for text in texts]
+    return None if None in breaks else breaks
 
 
 @cache
