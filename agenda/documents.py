@@ -954,7 +954,6 @@ class AttendanceRecord(Document):
                 _("Absent"),
                 _("Expected"),
             ],
-            "expected": str(self.expected),
             "blocks": [
                 with_breaks(
                     {

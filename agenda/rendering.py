@@ -212,6 +212,10 @@ _compiler_lock = threading.Lock()
 @lru_cache(maxsize=1)
 def typst_compiler():
     """One Typst compiler per process: it reads the fonts once (a fifth of a second)."""
+    # Typst's worker threads (rayon's) get Rust's 2 MiB stack unless told otherwise; a stack
+    # overflowed once while badges were laid out on both cores. Read when the first thread
+    # starts; address space only, taken as the stack grows.
+    os.environ.setdefault("RUST_MIN_STACK", str(16 * 1024 * 1024))
     import typst  # Imported here, as WeasyPrint is: only a process that prints loads it.
 
     folders = [folder for folder in SYSTEM_FONT_DIRS if Path(folder).is_dir()]
