@@ -119,12 +119,15 @@ def programme_sessions(meeting, sessions, *, items=None):
     over = meeting.is_over
     kinds = {value: str(label) for value, label in Session.Kind.choices}
     clock_format = pgettext("time of day", "H:i")
-    clocks, rooms, chairs = {}, {}, {}
+    times, rooms, chairs = {}, {}, {}
 
-    def clock(value):
-        if value not in clocks:
-            clocks[value] = time_format(value, clock_format)
-        return clocks[value]
+    def at(value):
+        """A stored time in the meeting's zone, as ISO 8601 and on the reader's clock: once
+        for each time (a meeting's rooms start and end together)."""
+        if value not in times:
+            local = value.astimezone(tz)
+            times[value] = (local, local.isoformat(), time_format(local, clock_format))
+        return times[value]
 
     def room(row):
         if row["room_id"] not in rooms:
@@ -144,7 +147,10 @@ def programme_sessions(meeting, sessions, *, items=None):
 
     result = []
     for row in rows:
-        start, end = row["starts_at"].astimezone(tz), row["ends_at"].astimezone(tz)
+        (start, start_iso, start_clock), (end, end_iso, end_clock) = (
+            at(row["starts_at"]),
+            at(row["ends_at"]),
+        )
         text, text_language = title.pick(row)
         name, place = room(row)
         result.append(
@@ -159,10 +165,10 @@ def programme_sessions(meeting, sessions, *, items=None):
                 pending=row["is_provisional"] and not over,
                 start_local=start,
                 end_local=end,
-                start_iso=start.isoformat(),
-                end_iso=end.isoformat(),
-                start_clock=clock(start),
-                end_clock=clock(end),
+                start_iso=start_iso,
+                end_iso=end_iso,
+                start_clock=start_clock,
+                end_clock=end_clock,
                 room_id=row["room_id"],
                 room_name=name,
                 location=place,
