@@ -13,6 +13,8 @@ across sessions (a room, a chair, an agenda item, a time of day) is computed onc
 import dataclasses
 import datetime
 
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from django.utils.formats import time_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -107,13 +109,21 @@ def programme_sessions(meeting, sessions, *, items=None):
     room_location = Translated("location", order, "room__")
     honorific = Translated("honorific", order, "chair__")
     fields = [
-        *("pk", "kind", "starts_at", "ends_at", "is_provisional", "room_id", "chair_id"),
+        *("pk", "kind", "is_provisional", "room_id", "chair_id"),
         *("chair__given_name", "chair__family_name"),
     ]
     for text in (title, notes, room_name, room_location, honorific):
         fields += text.names()
     # The columns are named: modeltranslation need not rewrite them, nor copy each row.
-    rows = list(sessions.rewrite(False).values(*fields))
+    # The times as the database writes them, each parsed once (``at``): the ORM's
+    # conversion of every row's two took a fifth of the reading.
+    rows = list(
+        sessions.rewrite(False).values(
+            *fields,
+            start_text=Cast("starts_at", CharField()),
+            end_text=Cast("ends_at", CharField()),
+        )
+    )
     entries = _session_items(meeting, items)
     tz = meeting.tz
     over = meeting.is_over
@@ -122,10 +132,14 @@ def programme_sessions(meeting, sessions, *, items=None):
     times, rooms, chairs = {}, {}, {}
 
     def at(value):
-        """A stored time in the meeting's zone, as ISO 8601 and on the reader's clock: once
-        for each time (a meeting's rooms start and end together)."""
+        """A stored time (its text) in the meeting's zone, as ISO 8601 and on the reader's
+        clock: once for each time (a meeting's rooms start and end together). SQLite
+        writes UTC without its offset, PostgreSQL with it (its connections are in UTC)."""
         if value not in times:
-            local = value.astimezone(tz)
+            moment = datetime.datetime.fromisoformat(value)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=datetime.UTC)
+            local = moment.astimezone(tz)
             times[value] = (local, local.isoformat(), time_format(local, clock_format))
         return times[value]
 
@@ -148,8 +162,8 @@ def programme_sessions(meeting, sessions, *, items=None):
     result = []
     for row in rows:
         (start, start_iso, start_clock), (end, end_iso, end_clock) = (
-            at(row["starts_at"]),
-            at(row["ends_at"]),
+            at(row["start_text"]),
+            at(row["end_text"]),
         )
         text, text_language = title.pick(row)
         name, place = room(row)

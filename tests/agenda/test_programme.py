@@ -104,6 +104,27 @@ def test_sessions_read_in_french_with_english_where_french_is_missing(geneva):
     assert second.entries == []
 
 
+def test_times_keep_their_seconds_and_each_its_own_offset(geneva):
+    """The times are read as the database writes them (SQLite without an offset,
+    PostgreSQL with one) and parsed once each: an instant on either side of the autumn
+    change of clocks keeps its own offset, its seconds and its microseconds."""
+    meeting, opening, _lunch = geneva
+    Session.objects.filter(pk=opening.pk).update(
+        starts_at=datetime.datetime(2027, 10, 31, 0, 59, 59, 250000, tzinfo=datetime.UTC),
+        ends_at=datetime.datetime(2027, 10, 31, 1, 0, 1, tzinfo=datetime.UTC),
+    )
+    first = programme_sessions(meeting, Session.objects.filter(pk=opening.pk))[0]
+    assert (first.start_iso, first.end_iso) == (
+        "2027-10-31T02:59:59.250000+02:00",
+        "2027-10-31T02:00:01+01:00",
+    )
+    # 02:59:59 happens twice that night: this is the first time, in summer time.
+    assert first.start_local.astimezone(datetime.UTC) == datetime.datetime(
+        2027, 10, 31, 0, 59, 59, 250000, tzinfo=datetime.UTC
+    )
+    assert first.start_local.utcoffset() == datetime.timedelta(hours=2)
+
+
 def test_chinese_puts_the_honorific_after_the_name(geneva):
     meeting, _opening, _lunch = geneva
     with translation.override("zh-hans"):
