@@ -326,6 +326,11 @@ def broken_lines(pieces, room):
 
 # Where a word breaks besides a space: after a hyphen between letters ("Secretary-General").
 AFTER_HYPHEN = re.compile(r"(?<=[^\W\d_]-)(?=[^\W\d_])")
+# No line breaks at a space before a closing mark or after an opening one (Unicode's line
+# breaking: "Conseiller :", "« Paix »"): such a word is set with its neighbour. Joining more
+# than Typst joins only ever predicts more lines.
+CLOSING = frozenset("!?:;,.)]}/»”’\"'…")
+OPENING = frozenset("([{«“‘\"'¿¡")
 
 
 @lru_cache(maxsize=20_000)
@@ -352,7 +357,14 @@ def line_breaks(text):
             metrics = word_metrics(part)
             if metrics is None:
                 return None
-            pieces.append((*metrics, 0.0 if index else space))
+            shown = part.translate(NO_WIDTH)
+            if index == 0 and pieces and (shown[0] in CLOSING or pieces[-1][3] in OPENING):
+                width, height, before, _last = pieces[-1]
+                tallest = max((h for h in (height, metrics[1]) if h is not None), default=None)
+                pieces[-1] = (width + space + metrics[0], tallest, before, shown[-1])
+            else:
+                pieces.append((*metrics, 0.0 if index else space, shown[-1]))
+    pieces = [piece[:3] for piece in pieces]
     # The lines on ``room``: as they are on any width down to their widest; just below,
     # the widest breaks.
     heights, room = [], sum(width + before for width, _height, before in pieces)

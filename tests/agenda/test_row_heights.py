@@ -35,6 +35,8 @@ TEXTS = [
     "Mr. 陈 Mensah",
     "Ambassador Nguyễn Thị Ramanathan",
     "\u2068Ms. Ingrid Ødegaard\u2069",
+    "Conseiller : affaires politiques et « consolidation de la paix »",
+    "Director (Political Affairs) / Deputy",
 ]
 
 
@@ -66,6 +68,13 @@ def test_arabic_lines_are_taller_and_a_line_of_cjk_alone_is_unknown():
         pytest.approx(LATIN),
         pytest.approx(2 * LATIN),
     ]
+
+
+def test_no_line_breaks_before_a_closing_mark_or_after_an_opening_one():
+    # "Conseiller :" on one line, never ":" at the start of the next.
+    (_one, _height), (two, _two_lines), *_more = rendering.line_breaks("Conseiller : affaires")
+    assert two == pytest.approx(rendering.line_breaks("Conseiller :")[0][0], abs=0.001)
+    assert [len(rendering.line_breaks(text)) for text in ("« Paix »", "( b )")] == [1, 1]
 
 
 def test_unknown_characters_and_unusual_spaces_are_left_to_typst():
