@@ -274,6 +274,14 @@ def shaped_width(font, text):
     return sum(glyph.x_advance for glyph in buffer.glyph_positions) / font.face.upem
 
 
+@cache
+def space_width():
+    """A space's width in ems, in Noto Sans (where Typst sets every space); None without
+    the fonts."""
+    fonts = measured_fonts()
+    return None if fonts is None else shaped_width(fonts[0], " ")
+
+
 def line_height(font):
     """A line's height in ``font``, in ems: its ascender to its descender, the edges that
     templates/typst/common.typ sets a line between."""
@@ -350,7 +358,9 @@ def line_breaks(text):
         return [[0, 0]]
     if text != " ".join(text.split()):
         return None
-    space = shaped_width(measured_fonts()[0], " ")
+    space = space_width()
+    if space is None:
+        return None
     pieces = []
     for word in text.split(" "):
         for index, part in enumerate(AFTER_HYPHEN.split(word)):

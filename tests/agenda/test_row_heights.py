@@ -84,6 +84,18 @@ def test_unknown_characters_and_unusual_spaces_are_left_to_typst():
     assert rendering.row_breaks(["Counsellor", "two  spaces"]) is None
 
 
+def test_without_the_fonts_every_row_is_left_to_typst(monkeypatch):
+    monkeypatch.setattr(rendering, "measured_fonts", lambda: None)
+    for cached in (rendering.space_width, rendering.word_metrics, rendering.line_breaks):
+        cached.cache_clear()
+    try:
+        assert rendering.line_breaks("Counsellor") is None
+        assert rendering.row_breaks(["Counsellor", ""]) is None
+    finally:
+        for cached in (rendering.space_width, rendering.word_metrics, rendering.line_breaks):
+            cached.cache_clear()
+
+
 def test_predicted_heights_are_the_heights_typst_sets(tmp_path):
     """Each text at widths from narrow to wide: where Python knows its height, Typst sets it
     exactly that tall (the fonts, breaks and edges of common.typ)."""
