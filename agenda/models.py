@@ -1,11 +1,12 @@
 """The programme (rooms, agenda items, sessions) and who attended it."""
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import F, Q
+from django.db import connections, models
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -250,16 +251,41 @@ class AttendanceQuerySet(models.QuerySet):
             total = Participant.objects.expected(session.meeting_id).count()
         else:
             total = expected
-        # The rule of ``expected`` on the session's own attendances, by joins: an
-        # ``IN (every expected participant)`` made SQLite list all 5,000 of a large
-        # meeting for the few hundred checked in (6 ms against 1 ms).
-        present = (
-            self.filter(session=session, participant__delegation__meeting=session.meeting_id)
-            .exclude(participant__status=Participant.Status.CANCELLED)
-            .exclude(participant__delegation__status__in=Delegation.INACTIVE_STATUSES)
-            .count()
-        )
+        sql, params = _present_sql(connections[self.db])
+        stand_for = {_SESSION: session.pk, _MEETING: session.meeting_id}
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, [stand_for.get(param, param) for param in params])
+            (present,) = cursor.fetchone()
         return {"expected": total, "present": present, "absent": total - present}
+
+
+# Stand-ins for the session and the meeting while compiling the count: never an id.
+_SESSION, _MEETING = -7_000_002, -7_000_001
+
+
+@functools.lru_cache(maxsize=8)
+def _present_sql(connection):
+    """The SQL (and parameters) that counts who of those expected is checked in to a
+    session, compiled once for each database connection with stand-ins for the
+    session's and its meeting's ids (``_SESSION``, ``_MEETING``). The desk counts at
+    every search: building and compiling this count took the ORM longer than the
+    database took to run it (1.3 ms against 1 ms on PostgreSQL)."""
+    # The rule of ``expected`` on the session's own attendances, by joins: an
+    # ``IN (every expected participant)`` made SQLite list all 5,000 of a large
+    # meeting for the few hundred checked in (6 ms against 1 ms).
+    present = (
+        Attendance.objects.filter(session=_SESSION, participant__delegation__meeting=_MEETING)
+        .exclude(participant__status=Participant.Status.CANCELLED)
+        .exclude(participant__delegation__status__in=Delegation.INACTIVE_STATUSES)
+        .query.chain()
+    )
+    present.clear_ordering(force=True)
+    present.default_cols = False
+    present.add_annotation(Count("*"), "present")
+    sql, params = present.get_compiler(connection=connection).as_sql()
+    if _SESSION not in params or _MEETING not in params:
+        raise AssertionError(f"the count's parameters lost a stand-in: {params}")
+    return sql, params
 
 
 class Attendance(models.Model):
