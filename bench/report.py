@@ -345,7 +345,9 @@ def main():
         "union of three lookups that each use an index: names (a pg_trgm GIN index on the "
         "folded names on PostgreSQL, delegations migration 0005), organizations and badge "
         "numbers (an upper-case index, migration 0006). The same people are found on both "
-        "databases (tests/agenda/test_desk_search.py).",
+        "databases (tests/agenda/test_desk_search.py). The search and the count of who "
+        "is present are compiled once per database connection: the ORM took longer to "
+        "build them than the database took to run them.",
         "- The long documents read their people as `values()` rows through one reader "
         "(`agenda.documents.People`: each translated text's columns in the reader's "
         "language order found once), and are typeset by Typst from JSON "

@@ -11,7 +11,7 @@ from django.utils import timezone
 from agenda.desk import REGISTRATION_DESK, default_session
 from agenda.models import Attendance, Session
 from delegations.groups import SECRETARIAT
-from delegations.models import Participant
+from delegations.models import Delegation, Participant
 from tests.agenda.desk_data import build_meeting, checked_in, session_at, working_sessions
 from tests.factories import (
     NEW_YORK,
@@ -392,6 +392,31 @@ def test_counts_endpoint_keeps_the_page_live(desk_client, hoynck):
 
     assert json.loads(response.content) == {"expected": 5, "present": 1, "absent": 4}
     assert desk_client.get(reverse("desk:counts"), {"session": "x"}).status_code == 404
+
+
+def test_present_counts_only_those_expected_at_that_session(hoynck, geneva):
+    """The count is compiled once with stand-in ids (agenda.models._present_sql): each
+    session and meeting still gets its own figures, and the rule of ``expected`` holds."""
+    meeting = hoynck.delegation.meeting
+    first, second = working_sessions(meeting)[:2]
+    cancelled, withdrawn = Participant.objects.expected(meeting).exclude(pk=hoynck.pk)[:2]
+    for participant in (hoynck, cancelled, withdrawn):
+        Attendance.objects.create(session=first, participant=participant)
+    Participant.objects.filter(pk=cancelled.pk).update(status=Participant.Status.CANCELLED)
+    withdrawn.delegation.status = Delegation.Status.WITHDRAWN
+    withdrawn.delegation.save()
+    expected = Participant.objects.expected(meeting).count()
+    elsewhere = session_at(geneva, 0, 9)
+    stranger = ParticipantFactory(delegation=DelegationFactory(meeting=geneva))
+    Attendance.objects.create(session=elsewhere, participant=stranger)
+
+    assert Attendance.objects.counts_at(first) == {
+        "expected": expected,
+        "present": 1,
+        "absent": expected - 1,
+    }
+    assert Attendance.objects.counts_at(second)["present"] == 0
+    assert Attendance.objects.counts_at(elsewhere) == {"expected": 1, "present": 1, "absent": 0}
 
 
 def test_desk_page_works_without_javascript_and_loads_its_script(desk_client, hoynck):
