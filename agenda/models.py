@@ -245,7 +245,8 @@ class SessionItem(models.Model):
 class AttendanceQuerySet(models.QuerySet):
     def counts_at(self, session, *, expected=None):
         """Expected, present and absent at ``session``: everyone expected at its meeting,
-        and how many of them are checked in (in two counts, whatever the size).
+        and how many of them are checked in (in two counts, whatever the size), counted
+        over all the session's attendances, whatever this queryset is filtered to.
         ``expected``: that count when the caller knows it already (the desk caches it)."""
         if expected is None:
             total = Participant.objects.expected(session.meeting_id).count()
