@@ -34,7 +34,14 @@ from meetingsite.dates import date_time_separator
 
 from . import documents, rendering, tasks
 from .bidi import isolated_html
-from .models import AgendaItem, Attendance, ParticipantListVersion, Session
+from .models import (
+    STAND_IN_MEETING,
+    STAND_IN_SESSION,
+    AgendaItem,
+    Attendance,
+    ParticipantListVersion,
+    Session,
+)
 from .services import attendance_check_in, attendance_undo, participants_version_issue
 
 DESK_PERMISSION = documents.DESK_PERMISSION
@@ -200,11 +207,6 @@ class _Prepared(NamedTuple):
     names: list  # the columns' names, as values() names them
 
 
-# Stand-ins for the values a search varies while compiling it: never a meeting's or a
-# session's id, never a folded word (fold() leaves no control character).
-_MEETING, _SESSION = -7_000_001, -7_000_002
-
-
 @functools.lru_cache(maxsize=32)
 def _prepared(connection, language, words):
     """The desk's search for ``words`` words compiled once for each database connection
@@ -216,11 +218,12 @@ def _prepared(connection, language, words):
     it (5 to 8 ms of a search); its shape depends on nothing else, as
     ``ParticipantQuerySet.matching`` passes each word as one parameter, unchanged, so
     only the parameters change from one search to the next."""
+    # Never a folded word: fold() leaves no control character.
     stand_ins = [f"\x00word{index}\x00" for index in range(words)]
     slot_of = {word: index for index, word in enumerate(stand_ins)}
-    slot_of |= {_MEETING: "meeting", _SESSION: "session"}
-    found = Participant.objects.expected(_MEETING).matching(stand_ins)
-    query = people_at(found, Session(pk=_SESSION))[: RESULT_LIMIT + 1].query
+    slot_of |= {STAND_IN_MEETING: "meeting", STAND_IN_SESSION: "session"}
+    found = Participant.objects.expected(STAND_IN_MEETING).matching(stand_ins)
+    query = people_at(found, Session(pk=STAND_IN_SESSION))[: RESULT_LIMIT + 1].query
     compiler = query.get_compiler(connection=connection)
     sql, params = compiler.as_sql()
     slots = [slot_of.get(param) if isinstance(param, str | int) else None for param in params]
