@@ -33,12 +33,11 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from bench.pages import desk_searches  # noqa: E402
+from bench.pages import desk_searches, desk_user  # noqa: E402
 
 
 def percentile(values, share):
@@ -49,11 +48,8 @@ def percentile(values, share):
 def main(argv):
     repeat = int(argv[0]) if argv and argv[0].isdigit() else 20
     profile = argv[argv.index("--profile") + 1] if "--profile" in argv else None
-    user, _created = get_user_model().objects.get_or_create(
-        username="bench-desk-search", defaults={"is_superuser": True, "is_staff": True}
-    )
     client = Client()
-    client.force_login(user)
+    client.force_login(desk_user())
     every, walls, rows = [], [], {}
     for label, url, data in desk_searches():
         reset_queries()

@@ -1,9 +1,12 @@
 """What make bench loads: every public page and feed of the current (generated) meeting,
 the desk's search, and the printed documents of 5,000 participants."""
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from agenda.models import Session
+from delegations.groups import REGISTRATION_DESK
 from delegations.models import Meeting, Participant
 
 
@@ -22,6 +25,16 @@ def public_pages():
         ("participants", reverse("agenda:participants")),
         ("background", reverse("agenda:background")),
     ]
+
+
+def desk_user():
+    """Who searches at the desk: a member of the Registration desk group, not a
+    superuser, whose permissions Django grants without reading them."""
+    user, _created = get_user_model().objects.update_or_create(
+        username="bench-desk", defaults={"is_superuser": False, "is_staff": False}
+    )
+    user.groups.add(Group.objects.get(name=REGISTRATION_DESK))
+    return user
 
 
 def desk_searches():

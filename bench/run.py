@@ -40,12 +40,11 @@ MEASURE = textwrap.dedent(
     import json, statistics, sys, time
     import django
     django.setup()
-    from django.contrib.auth import get_user_model
     from django.core.cache import cache
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
-    from bench.pages import desk_searches, documents, public_pages
+    from bench.pages import desk_searches, desk_user, documents, public_pages
 
     static_dir, repeat, wanted = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 
@@ -96,7 +95,7 @@ MEASURE = textwrap.dedent(
             fh.write(body)
 
     desk = Client()
-    desk.force_login(get_user_model().objects.create_superuser("bench-desk", None, "x"))
+    desk.force_login(desk_user())
     samples, queries, results, desk_cpu = [], [], {}, []
     for label, url, data in desk_searches():
         reset_queries()

@@ -90,7 +90,7 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "meetingsite.auth.ModelBackendInOneQuery",
 ]
 
 # Login throttling (django-axes), for the admin and the desk alike: after

@@ -438,9 +438,9 @@ def test_desk_query_count_does_not_grow(desk_client, django_assert_num_queries, 
     for participant in Participant.objects.filter(delegation__meeting=meeting)[:size]:
         Attendance.objects.create(session=session, participant=participant)
 
-    # session, user, two permission look-ups, data versions, meeting, sessions and
-    # expected count (the tests' dummy cache never keeps them), participants with their
-    # attendances, present count
+    # session, user, permissions (one query: meetingsite.auth), data versions, meeting,
+    # sessions and expected count (the tests' dummy cache never keeps them), participants,
+    # their attendances, present count
     with django_assert_num_queries(10):
         response = desk_client.get(reverse("desk:index"), {"session": session.pk})
     assert len(response.context["rows"]) == 2 * size
