@@ -41,6 +41,7 @@ from .models import (
     Attendance,
     ParticipantListVersion,
     Session,
+    session_counts,
 )
 from .services import attendance_check_in, attendance_undo, participants_version_issue
 
@@ -227,7 +228,11 @@ def _prepared(connection, language, words):
     slot_of = {word: index for index, word in enumerate(stand_ins)}
     slot_of |= {STAND_IN_MEETING: "meeting", STAND_IN_SESSION: "session"}
     found = Participant.objects.expected(STAND_IN_MEETING).matching(stand_ins)
-    query = people_at(found, Session(pk=STAND_IN_SESSION))[: RESULT_LIMIT + 1].query
+    # Each row also says how many are present at the session, counted once (PostgreSQL
+    # and SQLite evaluate an uncorrelated subquery once): one query less a search.
+    present = Attendance.objects.present_count(STAND_IN_SESSION, STAND_IN_MEETING)
+    rows = people_at(found, Session(pk=STAND_IN_SESSION)).annotate(present_here=present)
+    query = rows[: RESULT_LIMIT + 1].query
     compiler = query.get_compiler(connection=connection)
     sql, params = compiler.as_sql()
     slots = [slot_of.get(param) if isinstance(param, str | int) else None for param in params]
@@ -244,12 +249,13 @@ def _prepared(connection, language, words):
 def found_people(meeting, session, query):
     """The first ``RESULT_LIMIT + 1`` participants of ``meeting`` that ``query`` finds,
     as ``people_at(Participant.objects.expected(meeting).search(query), session)`` reads
-    them, from the search compiled once (``_prepared``)."""
+    them, from the search compiled once (``_prepared``); and how many are present at
+    ``session`` (``Attendance.objects.present``), or None when nobody was found."""
     words = fold(query).split()
     prepared = _prepared(connections[DEFAULT_DB_ALIAS], translation.get_language(), len(words))
     if prepared is None:
         found = Participant.objects.expected(meeting).matching(words)
-        return list(people_at(found, session)[: RESULT_LIMIT + 1])
+        return list(people_at(found, session)[: RESULT_LIMIT + 1]), None
     values = dict(enumerate(words)) | {"meeting": meeting.pk, "session": session.pk}
     params = [
         param if slot is None else values[slot]
@@ -261,7 +267,9 @@ def found_people(meeting, session, query):
     # As values() reads them: the compiler converts each database's columns (SQLite's
     # text to aware datetimes).
     converted = prepared.compiler.results_iter([rows])
-    return [dict(zip(prepared.names, row, strict=True)) for row in converted]
+    people = [dict(zip(prepared.names, row, strict=True)) for row in converted]
+    present = [person.pop("present_here") for person in people]
+    return people, present[0] if present else None
 
 
 def _rows(people, meeting):
@@ -340,7 +348,7 @@ def index(request):
         # without a query: its other fields load if read (Model.from_db defers them).
         session = Session.from_db(DEFAULT_DB_ALIAS, ["id", "meeting_id"], [chosen, meeting.pk])
         session.meeting = meeting
-        people = found_people(meeting, session, query)
+        people, present = found_people(meeting, session, query)
         more = len(people) > RESULT_LIMIT
         rows = _rows(people[:RESULT_LIMIT], meeting)
         # A scanned badge gives one result: its button takes the focus, so Enter checks in.
@@ -351,7 +359,11 @@ def index(request):
             "rows": rows,
             "rows_html": rows_html(request, rows, session, query, focus_row),
             "more": more,
-            "counts": Attendance.objects.counts_at(session, expected=view.expected),
+            "counts": (
+                Attendance.objects.counts_at(session, expected=view.expected)
+                if present is None
+                else session_counts(view.expected, present)
+            ),
             "focus_row": focus_row,
         }
     return render(request, "desk/index.html", context)

@@ -82,7 +82,10 @@ def test_the_desk_s_compiled_search_reads_what_the_queryset_reads(generated, lan
     )
     with translation.override(language):
         queryset = people_at(Participant.objects.expected(generated).search(query), session)
-        assert found_people(generated, session, query) == list(queryset[:51])
+        people, present = found_people(generated, session, query)
+        assert people == list(queryset[:51])
+        # The present count comes with the rows, counted over the whole session.
+        assert present == (Attendance.objects.counts_at(session)["present"] if people else None)
 
 
 def test_search_by_acronym_finds_the_whole_delegation(generated):
@@ -157,13 +160,33 @@ def test_a_search_makes_the_same_queries_at_any_size_once_cached(
         Attendance.objects.create(session=session, participant=participant)
     desk_client.get(reverse("desk:index"), {"session": session.pk})
 
-    # session, user, permissions, data versions, participants with their check-ins,
-    # present count: the meeting, its sessions and the expected count come from the cache
-    with django_assert_num_queries(6):
+    # session, user, permissions, data versions, participants with their check-ins and
+    # the present count: the meeting, its sessions and the expected count come from the
+    # cache
+    with django_assert_num_queries(5):
         response = desk_client.get(reverse("desk:index"), {"session": session.pk, "q": "family"})
     assert len(response.context["rows"]) == 2 * size
     assert response.context["counts"] == {"expected": 2 * size, "present": size, "absent": size}
     assert len(picker_labels(response)) == size // 2 + 1
+
+    # Nobody found: no row brings the present count, one query counts it.
+    with django_assert_num_queries(6):
+        response = desk_client.get(reverse("desk:index"), {"session": session.pk, "q": "zzz"})
+    assert response.context["rows"] == []
+    assert response.context["counts"] == {"expected": 2 * size, "present": size, "absent": size}
+
+
+def test_a_search_counts_nobody_present_as_0_in_the_same_queries(
+    desk_client, desk_cache, django_assert_num_queries
+):
+    meeting = build_meeting(delegations=2, members=2, sessions=1)
+    session = working_sessions(meeting)[0]
+    desk_client.get(reverse("desk:index"), {"session": session.pk})
+
+    with django_assert_num_queries(5):
+        response = desk_client.get(reverse("desk:index"), {"session": session.pk})
+    assert len(response.context["rows"]) == 4
+    assert response.context["counts"] == {"expected": 4, "present": 0, "absent": 4}
 
 
 def test_the_cached_picker_and_count_follow_every_change_to_the_meeting(
