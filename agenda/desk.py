@@ -116,7 +116,8 @@ class DeskView(NamedTuple):
     """What the desk reads of the current meeting that only a change to the meeting's
     data changes: the meeting, the picker's sessions (their ids, and their starts and
     ends in seconds since the epoch), its ``<option>`` elements in one language, none
-    selected, and how many people the meeting expects.
+    selected, how many people the meeting expects, and the ids of the first of them
+    that the desk shows before any search (``first_page``, ``RESULT_LIMIT + 1`` at most).
 
     The sessions as plain values because every search reads them from the cache: the
     same 500 sessions as named tuples of ``datetime`` took a millisecond a search to
@@ -127,6 +128,7 @@ class DeskView(NamedTuple):
     times: tuple
     options: str
     expected: int
+    first_page: tuple
 
     def session_pk(self, value, now):
         """The id of the session ``value`` names, if it is one of the picker's; else of
@@ -175,6 +177,13 @@ def desk_view():
                 for session, label in zip(sessions, labels, strict=True)
             ),
             expected=Participant.objects.expected(meeting).count(),
+            # Everyone expected, in protocol order: PostgreSQL sorted all 5,000 of a
+            # large meeting to show the first 51, a desk's every page before a search.
+            first_page=tuple(
+                Participant.objects.expected(meeting).values_list("pk", flat=True)[
+                    : RESULT_LIMIT + 1
+                ]
+            ),
         )
         cache.set(key, view, CACHE_SECONDS)
     return view
@@ -207,9 +216,14 @@ def people_at(participants, session):
 class _Prepared(NamedTuple):
     sql: str
     params: list
-    slots: list  # what each parameter stands for: a word's index, "meeting", "session"
+    slots: list  # what each parameter stands for: a word's index, ("id", index), "meeting"
+    # or "session"
     compiler: object
     names: list  # the columns' names, as values() names them
+
+
+# Stand-ins for the first page's ids (DeskView.first_page) in its query compiled once.
+STAND_IN_IDS = [-7_100_000 - index for index in range(RESULT_LIMIT + 1)]
 
 
 @functools.lru_cache(maxsize=32)
@@ -217,17 +231,23 @@ def _prepared(connection, language, words):
     """The desk's search for ``words`` words compiled once for each database connection
     and language (the organizations' names are read in the reader's): its SQL and
     parameters, with stand-ins for the meeting, the session and each word. None when a
-    stand-in did not reach the parameters unchanged.
+    stand-in did not reach the parameters unchanged. ``words`` None: the first page's
+    people by their ids (``DeskView.first_page``), a stand-in for each.
 
     Building and compiling the query took the ORM longer than the database took to run
     it (5 to 8 ms of a search); its shape depends on nothing else, as
     ``ParticipantQuerySet.matching`` passes each word as one parameter, unchanged, so
     only the parameters change from one search to the next."""
     # Never a folded word: fold() leaves no control character.
-    stand_ins = [f"\x00word{index}\x00" for index in range(words)]
+    stand_ins = [f"\x00word{index}\x00" for index in range(words or 0)]
     slot_of = {word: index for index, word in enumerate(stand_ins)}
     slot_of |= {STAND_IN_MEETING: "meeting", STAND_IN_SESSION: "session"}
-    found = Participant.objects.expected(STAND_IN_MEETING).matching(stand_ins)
+    found = Participant.objects.expected(STAND_IN_MEETING)
+    if words is None:
+        slot_of |= {pk: ("id", index) for index, pk in enumerate(STAND_IN_IDS)}
+        found = found.filter(pk__in=STAND_IN_IDS)
+    else:
+        found = found.matching(stand_ins)
     # Each row also says how many are present at the session, counted once (PostgreSQL
     # and SQLite evaluate an uncorrelated subquery once): one query less a search.
     present = Attendance.objects.present_count(STAND_IN_SESSION, STAND_IN_MEETING)
@@ -246,17 +266,24 @@ def _prepared(connection, language, words):
     return _Prepared(sql, params, slots, compiler, names)
 
 
-def found_people(meeting, session, query):
+def found_people(meeting, session, query, first_page=None):
     """The first ``RESULT_LIMIT + 1`` participants of ``meeting`` that ``query`` finds,
     as ``people_at(Participant.objects.expected(meeting).search(query), session)`` reads
     them, from the search compiled once (``_prepared``); and how many are present at
-    ``session`` (``Attendance.objects.present``), or None when nobody was found."""
+    ``session`` (``Attendance.objects.present``), or None when nobody was found.
+    ``first_page``: the ids an empty query finds (``DeskView.first_page``), if known."""
     words = fold(query).split()
-    prepared = _prepared(connections[DEFAULT_DB_ALIAS], translation.get_language(), len(words))
+    by_ids = not words and first_page is not None
+    shape = None if by_ids else len(words)
+    prepared = _prepared(connections[DEFAULT_DB_ALIAS], translation.get_language(), shape)
     if prepared is None:
         found = Participant.objects.expected(meeting).matching(words)
         return list(people_at(found, session)[: RESULT_LIMIT + 1]), None
     values = dict(enumerate(words)) | {"meeting": meeting.pk, "session": session.pk}
+    if by_ids:
+        # 0 for the slots that the page does not fill: never an id.
+        ids = [*first_page, *[0] * len(STAND_IN_IDS)][: len(STAND_IN_IDS)]
+        values |= {("id", index): pk for index, pk in enumerate(ids)}
     params = [
         param if slot is None else values[slot]
         for param, slot in zip(prepared.params, prepared.slots, strict=True)
@@ -348,7 +375,7 @@ def index(request):
         # without a query: its other fields load if read (Model.from_db defers them).
         session = Session.from_db(DEFAULT_DB_ALIAS, ["id", "meeting_id"], [chosen, meeting.pk])
         session.meeting = meeting
-        people, present = found_people(meeting, session, query)
+        people, present = found_people(meeting, session, query, view.first_page)
         more = len(people) > RESULT_LIMIT
         rows = _rows(people[:RESULT_LIMIT], meeting)
         # A scanned badge gives one result: its button takes the focus, so Enter checks in.

@@ -38,14 +38,16 @@ def desk_user():
 
 
 def desk_searches():
-    """Ten searches a desk types: part of a family name, a whole name, a name without its
-    accents, names in Cyrillic, Arabic and Chinese, an organization's word and acronym, a
-    badge number, and two words at once. Returns (label, desk URL)."""
+    """The desk's first page (a session chosen, nothing searched yet), and ten searches a
+    desk types: part of a family name, a whole name, a name without its accents, names in
+    Cyrillic, Arabic and Chinese, an organization's word and acronym, a badge number, and
+    two words at once. Returns (label, desk URL, its parameters)."""
     meeting = Meeting.objects.current()
     session = Session.objects.for_desk(meeting).first()
     someone = Participant.objects.expected(meeting).select_related("delegation__organization")
     first = someone.first()
     queries = [
+        ("first page", ""),
         ("prefix", "Nak"),
         ("family name", "Okonkwo"),
         ("folded accents", "hoynck"),

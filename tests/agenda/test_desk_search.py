@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from markupsafe import escape  # as Jinja2 escapes the rows
 
-from agenda.desk import found_people, people_at
+from agenda.desk import desk_view, found_people, people_at
 from agenda.generate import generate_meeting
 from agenda.models import Attendance, Session
 from delegations.models import Participant, fold
@@ -86,6 +86,22 @@ def test_the_desk_s_compiled_search_reads_what_the_queryset_reads(generated, lan
         assert people == list(queryset[:51])
         # The present count comes with the rows, counted over the whole session.
         assert present == (Attendance.objects.counts_at(session)["present"] if people else None)
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "ar"])
+def test_the_desk_s_first_page_by_its_cached_ids_is_the_empty_search(generated, language):
+    session = Session.objects.for_desk(generated).first()
+    with translation.override(language):
+        first_page = desk_view().first_page
+        assert len(first_page) == 51  # of 120
+        queryset = people_at(Participant.objects.expected(generated), session)
+        people, present = found_people(generated, session, "", first_page)
+        assert people == list(queryset[:51])
+        assert [person["pk"] for person in people] == list(first_page)
+        assert present == Attendance.objects.counts_at(session)["present"]
+        # A page of fewer than 51 (a small meeting): only those.
+        people, present = found_people(generated, session, "", first_page[:3])
+        assert people == list(queryset[:3])
 
 
 def test_search_by_acronym_finds_the_whole_delegation(generated):
@@ -199,16 +215,20 @@ def test_the_cached_picker_and_count_follow_every_change_to_the_meeting(
     page = desk_client.get(url, {"session": first.pk})
     assert picker_labels(page)[1].endswith("· Session 2")
     assert page.context["counts"]["expected"] == 4
+    cancelled = Participant.objects.filter(delegation__meeting=meeting).last()
+    assert cancelled.pk in [row["pk"] for row in page.context["rows"]]
 
     with django_capture_on_commit_callbacks(execute=True):
         second.title = "Closing plenary"
         second.save()
-        participant = Participant.objects.filter(delegation__meeting=meeting).last()
-        participant.status = Participant.Status.CANCELLED
-        participant.save()
+        cancelled.status = Participant.Status.CANCELLED
+        cancelled.save()
     page = desk_client.get(url, {"session": first.pk})
     assert picker_labels(page)[1].endswith("· Closing plenary")
     assert page.context["counts"]["expected"] == 3
+    # The first page, cached with the picker, follows too.
+    assert len(page.context["rows"]) == 3
+    assert cancelled.pk not in [row["pk"] for row in page.context["rows"]]
 
     with django_capture_on_commit_callbacks(execute=True):
         meeting.time_zone = "Asia/Tokyo"
