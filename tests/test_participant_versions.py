@@ -234,5 +234,5 @@ def test_printing_a_version_reads_a_constant_number_of_queries(
         meeting=meeting, kind="provisional", user=None, base_symbol=BASE
     )
     url = reverse("desk:participant_version", args=[version.pk])
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         secretariat_client.get(url, {"format": "csv"})

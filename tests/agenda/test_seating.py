@@ -431,8 +431,9 @@ def test_queries_do_not_grow_with_the_meeting(desk_client, organizations, partic
     with CaptureQueriesContext(connection) as queries:
         response = desk_client.get(reverse(name), {"format": fmt})
     assert response.status_code == 200
-    # Session, user, permissions, meeting, draw, convener, delegations and their heads.
-    assert len(queries) == 8
+    # Session, user, permissions (one query), meeting, draw, convener, delegations and
+    # their heads.
+    assert len(queries) == 7
 
 
 def test_a_large_delegation_shows_how_many_chairs_are_not_drawn(meeting):

@@ -475,8 +475,8 @@ def sized_list(request, meeting, item, frozen_during):
     [
         # The data version for the page cache, the meeting, the item, the list, inscriptions.
         ("public", 5),
-        # Session, user, two permission reads, the meeting, the item, the list, inscriptions.
-        ("document", 8),
+        # Session, user, permissions, the meeting, the item, the list, inscriptions.
+        ("document", 7),
         # The delegation, items, participants, own inscriptions, one list they are on.
         ("focal_point", 5),
     ],

@@ -563,7 +563,7 @@ def test_the_delegations_list_reads_a_constant_number_of_queries(
         ParticipantFactory(delegation=delegation, role="head")
         CredentialsFactory(delegation=delegation)
     secretariat_client.get(changelist("delegation"))  # the session and permissions, cached
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = secretariat_client.get(changelist("delegation"))
     assert response.content.decode().count("1 of 3") == size
 
