@@ -2,6 +2,7 @@
 
 import datetime
 import functools
+import zlib
 from typing import NamedTuple
 
 from csp.constants import NONCE
@@ -146,6 +147,11 @@ class DeskView(NamedTuple):
         return mark_safe(self.options.replace(option, f"{option[:-1]} selected>", 1))  # noqa: S308
 
 
+# In the cache key: a DeskView cached by an earlier release, of other fields, would not
+# unpickle into this one (a shared cache outlives a deployment).
+DESK_VIEW_SHAPE = zlib.crc32(" ".join(DeskView._fields).encode())
+
+
 def desk_view():
     """The current meeting's ``DeskView`` in the active language (None when no meeting
     is current), cached under the data versions (meetingsite/caching.py): a change to a
@@ -157,7 +163,7 @@ def desk_view():
     less often than the desk searches; the meeting itself, with its six languages'
     columns, took another query and millisecond."""
     versions, _changed_at = page_versions()
-    key = f"desk:{versions}:{translation.get_language()}"
+    key = f"desk:{DESK_VIEW_SHAPE}:{versions}:{translation.get_language()}"
     view = cache.get(key)
     if view is None:
         meeting = Meeting.objects.current()
@@ -216,8 +222,8 @@ def people_at(participants, session):
 class _Prepared(NamedTuple):
     sql: str
     params: list
-    slots: list  # what each parameter stands for: a word's index, ("id", index), "meeting"
-    # or "session"
+    # What each parameter stands for: a word's index, ("id", index), "meeting", "session".
+    slots: list
     compiler: object
     names: list  # the columns' names, as values() names them
 
