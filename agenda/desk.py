@@ -31,6 +31,7 @@ from delegations.groups import REGISTRATION_DESK  # noqa: F401 (tests and bench 
 from delegations.models import Credentials, Delegation, Meeting, Participant, fold
 from delegations.views import credentials_response
 from meetingsite.caching import CACHE_SECONDS, page_versions
+from meetingsite.compiled import compile_once
 from meetingsite.dates import date_time_separator
 
 from . import documents, rendering, tasks
@@ -219,15 +220,6 @@ def people_at(participants, session):
     )
 
 
-class _Prepared(NamedTuple):
-    sql: str
-    params: list
-    # What each parameter stands for: a word's index, ("id", index), "meeting", "session".
-    slots: list
-    compiler: object
-    names: list  # the columns' names, as values() names them
-
-
 # Stand-ins for the first page's ids (DeskView.first_page) in its query compiled once.
 STAND_IN_IDS = [-7_100_000 - index for index in range(RESULT_LIMIT + 1)]
 
@@ -235,10 +227,10 @@ STAND_IN_IDS = [-7_100_000 - index for index in range(RESULT_LIMIT + 1)]
 @functools.lru_cache(maxsize=32)
 def _prepared(connection, language, words):
     """The desk's search for ``words`` words compiled once for each database connection
-    and language (the organizations' names are read in the reader's): its SQL and
-    parameters, with stand-ins for the meeting, the session and each word. None when a
-    stand-in did not reach the parameters unchanged. ``words`` None: the first page's
-    people by their ids (``DeskView.first_page``), a stand-in for each.
+    and language (the organizations' names are read in the reader's), with stand-ins for
+    the meeting, the session and each word (meetingsite.compiled); None when it cannot
+    be. ``words`` None: the first page's people by their ids (``DeskView.first_page``),
+    a stand-in for each.
 
     Building and compiling the query took the ORM longer than the database took to run
     it (5 to 8 ms of a search); its shape depends on nothing else, as
@@ -258,18 +250,7 @@ def _prepared(connection, language, words):
     # and SQLite evaluate an uncorrelated subquery once): one query less a search.
     present = Attendance.objects.present_count(STAND_IN_SESSION, STAND_IN_MEETING)
     rows = people_at(found, Session(pk=STAND_IN_SESSION)).annotate(present_here=present)
-    query = rows[: RESULT_LIMIT + 1].query
-    compiler = query.get_compiler(connection=connection)
-    sql, params = compiler.as_sql()
-    slots = [slot_of.get(param) if isinstance(param, str | int) else None for param in params]
-    changed = any(
-        isinstance(param, str) and "\x00" in param and slot is None
-        for param, slot in zip(params, slots, strict=True)
-    )
-    if changed or not set(slot_of.values()) <= set(slots):
-        return None
-    names = [*query.extra_select, *query.values_select, *query.annotation_select]
-    return _Prepared(sql, params, slots, compiler, names)
+    return compile_once(rows[: RESULT_LIMIT + 1], connection, slot_of)
 
 
 def found_people(meeting, session, query, first_page=None):
@@ -290,17 +271,7 @@ def found_people(meeting, session, query, first_page=None):
         # 0 for the slots that the page does not fill: never an id.
         ids = [*first_page, *[0] * len(STAND_IN_IDS)][: len(STAND_IN_IDS)]
         values |= {("id", index): pk for index, pk in enumerate(ids)}
-    params = [
-        param if slot is None else values[slot]
-        for param, slot in zip(prepared.params, prepared.slots, strict=True)
-    ]
-    with prepared.compiler.connection.cursor() as cursor:
-        cursor.execute(prepared.sql, params)
-        rows = cursor.fetchall()
-    # As values() reads them: the compiler converts each database's columns (SQLite's
-    # text to aware datetimes).
-    converted = prepared.compiler.results_iter([rows])
-    people = [dict(zip(prepared.names, row, strict=True)) for row in converted]
+    people = prepared.dicts(values)
     present = [person.pop("present_here") for person in people]
     return people, present[0] if present else None
 

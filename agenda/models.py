@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from delegations.models import Delegation, Meeting, Official, Organization, Participant
+from meetingsite.compiled import compile_once
 
 
 class Room(models.Model):
@@ -270,13 +271,11 @@ class AttendanceQuerySet(models.QuerySet):
         ``expected``: that count when the caller knows it already (the desk caches it)."""
         if expected is None:
             expected = Participant.objects.expected(session.meeting_id).count()
-        connection = connections[self.db]
-        sql, params = _present_sql(connection)
-        stand_for = {STAND_IN_SESSION: session.pk, STAND_IN_MEETING: session.meeting_id}
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [stand_for.get(param, param) for param in params])
-            (present,) = cursor.fetchone()
-        return session_counts(expected, present)
+        counted = _present_count(connections[self.db])
+        present = [
+            n for (n,) in counted.rows({"session": session.pk, "meeting": session.meeting_id})
+        ]
+        return session_counts(expected, present[0] if present else 0)
 
 
 def session_counts(expected, present):
@@ -290,19 +289,19 @@ STAND_IN_MEETING, STAND_IN_SESSION = -7_000_001, -7_000_002
 
 
 @functools.lru_cache(maxsize=8)
-def _present_sql(connection):
-    """The SQL (and parameters) of ``AttendanceQuerySet.present``'s count, compiled once
-    for each database connection with stand-ins for the session's and its meeting's ids
-    (``STAND_IN_SESSION``, ``STAND_IN_MEETING``). The desk counts at every check-in and
-    every poll: building and compiling this count took the ORM longer than the database
-    took to run it (1.3 ms against 1 ms on PostgreSQL)."""
-    present = Attendance.objects.present(STAND_IN_SESSION, STAND_IN_MEETING).query.chain()
-    present.default_cols = False
-    present.add_annotation(Count("*"), "present")
-    sql, params = present.get_compiler(connection=connection).as_sql()
-    if STAND_IN_SESSION not in params or STAND_IN_MEETING not in params:
-        raise AssertionError(f"the count's parameters lost a stand-in: {params}")
-    return sql, params
+def _present_count(connection):
+    """``AttendanceQuerySet.present``'s count compiled once for each database connection,
+    with stand-ins for the session's and its meeting's ids (meetingsite.compiled). The
+    desk counts at every check-in and every poll: building and compiling this count took
+    the ORM longer than the database took to run it (1.3 ms against 1 ms on PostgreSQL)."""
+    present = Attendance.objects.present(STAND_IN_SESSION, STAND_IN_MEETING)
+    counted = present.values("session").annotate(present=Count("*")).values("present")
+    compiled = compile_once(
+        counted, connection, {STAND_IN_SESSION: "session", STAND_IN_MEETING: "meeting"}
+    )
+    if compiled is None:
+        raise AssertionError("the present count lost a stand-in")
+    return compiled
 
 
 class Attendance(models.Model):

@@ -395,7 +395,7 @@ def test_counts_endpoint_keeps_the_page_live(desk_client, hoynck):
 
 
 def test_present_counts_only_those_expected_at_that_session(hoynck, geneva):
-    """The count is compiled once with stand-in ids (agenda.models._present_sql): each
+    """The count is compiled once with stand-in ids (agenda.models._present_count): each
     session and meeting still gets its own figures, and the rule of ``expected`` holds."""
     meeting = hoynck.delegation.meeting
     first, second = working_sessions(meeting)[:2]
