@@ -192,6 +192,26 @@ def test_a_search_makes_the_same_queries_at_any_size_once_cached(
     assert response.context["counts"] == {"expected": 2 * size, "present": size, "absent": size}
 
 
+@pytest.mark.parametrize("size", [2, 12])
+def test_the_counts_poll_makes_the_same_queries_at_any_size_once_cached(
+    desk_client, desk_cache, django_assert_num_queries, size
+):
+    meeting = build_meeting(delegations=size, members=2, sessions=size // 2 + 1)
+    session = working_sessions(meeting)[-1]
+    for participant in Participant.objects.filter(delegation__meeting=meeting)[:size]:
+        Attendance.objects.create(session=session, participant=participant)
+    desk_client.get(reverse("desk:index"), {"session": session.pk})
+
+    # session, user, permissions, data versions, present count: the session and the
+    # expected count come from the desk's cached view
+    with django_assert_num_queries(5):
+        response = desk_client.get(reverse("desk:counts"), {"session": session.pk})
+    assert response.json() == {"expected": 2 * size, "present": size, "absent": size}
+    # An id that is not one of the picker's sessions: 404.
+    assert desk_client.get(reverse("desk:counts"), {"session": 0}).status_code == 404
+    assert desk_client.get(reverse("desk:counts"), {"session": "x"}).status_code == 404
+
+
 def test_a_search_counts_nobody_present_as_0_in_the_same_queries(
     desk_client, desk_cache, django_assert_num_queries
 ):
