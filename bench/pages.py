@@ -63,6 +63,26 @@ def desk_searches():
     return [(label, base, {"session": session.pk, "q": q}) for label, q in queries]
 
 
+def desk_actions(count):
+    """What a desk does besides searching, ``count`` times each: the counts poll, a
+    check-in (asked for as JSON, as the desk's page asks) and its undo, each of someone
+    not yet checked in to the first session. Returns (label, method, URL, parameters)."""
+    meeting = Meeting.objects.current()
+    session = Session.objects.for_desk(meeting).first()
+    people = (
+        Participant.objects.expected(meeting)
+        .exclude(attendances__session=session)
+        .values_list("pk", flat=True)[:count]
+    )
+    counts = [("counts poll", "get", reverse("desk:counts"), {"session": session.pk})] * count
+    check_ins = [
+        (label, "post", reverse(f"desk:{view}"), {"session": session.pk, "participant": pk})
+        for pk in people
+        for label, view in (("check-in", "check_in"), ("undo", "undo"))
+    ]
+    return counts + check_ins
+
+
 def documents():
     """(name, function producing the PDF bytes) for the printed documents that the
     benchmark times at 5,000 participants, laid out synchronously as the desk's

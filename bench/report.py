@@ -162,6 +162,27 @@ def desk_table(result, before):
     return "\n".join(lines)
 
 
+def desk_actions_lines(result):
+    """The desk's other requests (no goal of their own): the counts poll, a check-in
+    and its undo."""
+    actions = result.get("desk_actions")
+    if not actions:
+        return []
+    lines = [
+        "What else a desk asks, by the same desk member: the counts its page polls, a "
+        "check-in and its undo (as JSON, as the page asks), each of someone not checked in "
+        "yet:",
+        "",
+        "| request | p50 ms | p95 ms | samples |",
+        "|---|---|---|---|",
+    ]
+    for label, figures in actions.items():
+        lines.append(
+            f"| {label} | {figures['p50_ms']} | {figures['p95_ms']} | {figures['samples']} |"
+        )
+    return [*lines, ""]
+
+
 def documents_table(result):
     if not result["documents"]:
         return 'Not run this time (`BENCH_ARGS="--documents none"`).'
@@ -411,6 +432,7 @@ def main():
             + ", ".join(f"{k} {v}" for k, v in result["desk"].get("results", {}).items())
             + ".",
             "",
+            *desk_actions_lines(result),
             "Printed documents at 5,000 participants, PDF laid out in-process as the "
             "desk's background job does:",
             "",

@@ -44,7 +44,7 @@ MEASURE = textwrap.dedent(
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
-    from bench.pages import desk_searches, desk_user, documents, public_pages
+    from bench.pages import desk_actions, desk_searches, desk_user, documents, public_pages
 
     static_dir, repeat, wanted = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 
@@ -114,6 +114,17 @@ MEASURE = textwrap.dedent(
         "cpu_p95_ms": round(percentile(desk_cpu, 0.95), 1),
         "queries": max(queries),
         "results": results,
+    }
+    actions = {}
+    for label, method, url, data in desk_actions(repeat * 3):
+        started = time.perf_counter()
+        response = getattr(desk, method)(url, data, headers={"accept": "application/json"})
+        actions.setdefault(label, []).append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    out["desk_actions"] = {
+        label: {"samples": len(times), "p50_ms": round(percentile(times, 0.5), 1),
+                "p95_ms": round(percentile(times, 0.95), 1)}
+        for label, times in actions.items()
     }
     for name, produce in documents():
         if wanted != "all" and name not in wanted.split(","):
@@ -296,6 +307,7 @@ def run_database(database, args):
         "documents": measured["documents"],
         "burst": measure_burst(env, workers=args.workers),
         "desk": measured["desk"],
+        "desk_actions": measured["desk_actions"],
     }
 
 
