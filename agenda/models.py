@@ -272,10 +272,10 @@ class AttendanceQuerySet(models.QuerySet):
         if expected is None:
             expected = Participant.objects.expected(session.meeting_id).count()
         counted = _present_count(connections[self.db])
-        present = [
-            n for (n,) in counted.rows({"session": session.pk, "meeting": session.meeting_id})
-        ]
-        return session_counts(expected, present[0] if present else 0)
+        rows = counted.rows({"session": session.pk, "meeting": session.meeting_id})
+        # Grouped by the session: no row at all when nobody is present.
+        present = next((count for (count,) in rows), 0)
+        return session_counts(expected, present)
 
 
 def session_counts(expected, present):
